@@ -1,0 +1,40 @@
+from django import forms
+
+from articles.decoding import ENCODINGS
+from articles.models import Source
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        widget=MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}),
+        help_text="Plain-text files of dispatches, or a zip of them.",
+    )
+    source = forms.CharField(
+        max_length=100,
+        initial="AFP",
+        help_text="The agency or paper the dispatches come from (AFP, Reuters, …).",
+    )
+    encoding = forms.ChoiceField(
+        choices=[(e, e) for e in ENCODINGS],
+        initial="auto",
+        help_text="Leave on auto unless a file is reported in the wrong encoding.",
+    )
+
+    def clean_source(self) -> Source:
+        name = " ".join(self.cleaned_data["source"].split())
+        if not name:
+            raise forms.ValidationError("Name the source of these dispatches.")
+        source = Source.objects.filter(name__iexact=name).first()
+        return source or Source(name=name)

@@ -1,0 +1,321 @@
+"""Import service: files, folders and zips of dispatches -> saved articles."""
+
+import hashlib
+import logging
+import re
+import stat
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.decoding import NotText, decode_bytes
+from articles.models import Article, ImportBatch, ImportFileResult, Source
+from articles.parsing import Dispatch, parse_dispatches
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_SOURCE = "Inconnue"
+
+
+@dataclass
+class FileReport:
+    name: str
+    encoding: str = ""
+    article_ids: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    reason: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.reason)
+
+
+@dataclass
+class ImportReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def articles_created(self) -> int:
+        return sum(len(f.article_ids) for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def rejected(self) -> list[FileReport]:
+        return [f for f in self.files if f.rejected]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One file to import: its bytes, or the reason it cannot be read."""
+
+    name: str
+    data: bytes = b""
+    reason: str = ""
+
+
+def _too_big(size: int) -> str:
+    limit = settings.IMPORT_MAX_FILE_BYTES
+    return (
+        f"the file is {size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit: "
+        "split it into smaller files"
+    )
+
+
+def _read_path(path: Path, name: str) -> Iterator[InputFile]:
+    if path.is_symlink():
+        yield InputFile(name, reason="symbolic links are not imported: copy the file itself")
+        return
+    size = path.stat().st_size
+    if zipfile.is_zipfile(path):
+        yield from _read_zip(path, name)
+    elif size > settings.IMPORT_MAX_FILE_BYTES:
+        yield InputFile(name, reason=_too_big(size))
+    else:
+        yield InputFile(name, path.read_bytes())
+
+
+def _unsafe_member(member: zipfile.ZipInfo) -> str:
+    parts = PurePosixPath(member.filename.replace("\\", "/")).parts
+    if member.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", member.filename):
+        return "unsafe path in the archive (absolute or with '..'): not extracted"
+    if stat.S_ISLNK(member.external_attr >> 16):
+        return "symbolic link in the archive: not extracted"
+    return ""
+
+
+def _read_zip(path: Path, name: str) -> Iterator[InputFile]:
+    """Yield a zip's members without extracting anything to disk, within the limits."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        yield InputFile(name, reason=f"damaged zip archive ({error}): create it again")
+        return
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+        if len(members) > settings.IMPORT_MAX_ZIP_MEMBERS:
+            yield InputFile(
+                name,
+                reason=f"the archive holds {len(members)} files, over the limit of "
+                f"{settings.IMPORT_MAX_ZIP_MEMBERS}: split it into several archives",
+            )
+            return
+        declared = sum(m.file_size for m in members)
+        if declared > settings.IMPORT_MAX_ZIP_BYTES:
+            yield InputFile(
+                name,
+                reason=f"the archive unpacks to {declared / 1_048_576:.0f} MB, over the "
+                f"{settings.IMPORT_MAX_ZIP_BYTES / 1_048_576:.0f} MB limit: split it",
+            )
+            return
+        unpacked = 0
+        for member in sorted(members, key=lambda m: m.filename):
+            member_name = f"{name}/{member.filename}"
+            if reason := _unsafe_member(member):
+                yield InputFile(member_name, reason=reason)
+                continue
+            if member.filename.lower().endswith(".zip"):
+                yield InputFile(member_name, reason="nested archive: unzip it and import its files")
+                continue
+            if member.file_size > settings.IMPORT_MAX_FILE_BYTES:
+                yield InputFile(member_name, reason=_too_big(member.file_size))
+                continue
+            try:
+                with archive.open(member) as stream:
+                    # Headers can lie about sizes: never read past the limit.
+                    data = stream.read(settings.IMPORT_MAX_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as error:
+                yield InputFile(member_name, reason=f"cannot be read from the archive: {error}")
+                continue
+            if len(data) > settings.IMPORT_MAX_FILE_BYTES:
+                yield InputFile(member_name, reason=_too_big(len(data)))
+                continue
+            unpacked += len(data)
+            if unpacked > settings.IMPORT_MAX_ZIP_BYTES:
+                yield InputFile(member_name, reason="the archive unpacks past its size limit: split it")
+                return
+            yield InputFile(member_name, data)
+
+
+def iter_input_files(paths: Sequence[Path], *, names: Sequence[str] | None = None) -> Iterator[InputFile]:
+    """Expand files, folders (recursively) and zips into the files to import."""
+    for index, path in enumerate(paths):
+        name = names[index] if names else str(path)
+        if not path.exists():
+            yield InputFile(name, reason="no such file or folder")
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                yield from _read_path(child, f"{name}/{child.relative_to(path)}")
+        else:
+            yield from _read_path(path, name)
+
+
+def _count_path(path: Path) -> int:
+    if path.is_file() and not path.is_symlink() and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = sum(1 for m in archive.infolist() if not m.is_dir())
+        except (zipfile.BadZipFile, OSError):
+            return 1
+        return members if members <= settings.IMPORT_MAX_ZIP_MEMBERS else 1
+    return 1
+
+
+def count_input_files(paths: Sequence[Path]) -> int:
+    """Count, without reading them, the files an import will report on."""
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            total += sum(
+                _count_path(child)
+                for child in path.rglob("*")
+                if (child.is_file() or child.is_symlink())
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+            )
+        else:
+            total += _count_path(path)
+    return total
+
+
+def content_hash(dispatch: Dispatch) -> str:
+    """Hash a dispatch's words so the same dispatch re-imported is recognised."""
+    canonical = unicodedata.normalize("NFC", f"{dispatch.title}\n{dispatch.body}")
+    canonical = " ".join(canonical.split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _source_named(name: str, cache: dict[str, Source]) -> Source:
+    if name not in cache:
+        cache[name], _ = Source.objects.get_or_create(name=name)
+    return cache[name]
+
+
+def _save_dispatches(
+    dispatches: list[Dispatch], *, report: FileReport, source: Source | None, batch: ImportBatch | None
+) -> None:
+    sources: dict[str, Source] = {}
+    rows: dict[tuple[int, str], Article] = {}
+    for dispatch in dispatches:
+        article_source = source or _source_named(dispatch.agency or UNKNOWN_SOURCE, sources)
+        key = (article_source.pk, content_hash(dispatch))
+        if key in rows:
+            report.duplicates += 1
+            continue
+        rows[key] = Article(
+            source=article_source,
+            title=dispatch.title[:500],
+            title_derived=dispatch.title_derived,
+            body=dispatch.body,
+            byline=dispatch.byline[:500],
+            dateline_place=dispatch.dateline_place[:200],
+            published_on=dispatch.published,
+            content_hash=key[1],
+            import_batch=batch,
+            source_file=report.name[:500],
+        )
+    existing = set()
+    for source_id in {source_id for source_id, _ in rows}:
+        hashes = [h for s, h in rows if s == source_id]
+        existing.update(
+            (source_id, h)
+            for h in Article.objects.filter(source_id=source_id, content_hash__in=hashes)
+            .values_list("content_hash", flat=True)
+        )
+    new = [article for key, article in rows.items() if key not in existing]
+    report.duplicates += len(rows) - len(new)
+    with transaction.atomic():
+        created = Article.objects.bulk_create(new)
+    report.article_ids = [article.pk for article in created]
+
+
+def import_one(
+    item: InputFile, *, source: Source | None, batch: ImportBatch | None, encoding: str = "auto"
+) -> FileReport:
+    """Decode, parse and save one file; a rejected file says why and saves nothing."""
+    report = FileReport(item.name, reason=item.reason)
+    if report.rejected:
+        return report
+    try:
+        decoded = decode_bytes(item.data, encoding=encoding)
+    except NotText as error:
+        report.reason = str(error)
+        return report
+    report.encoding = decoded.encoding
+    dispatches = parse_dispatches(decoded.text)
+    if not dispatches:
+        report.reason = "no dispatch found: a dispatch needs a body of text"
+        return report
+    for attempt in range(2):
+        try:
+            _save_dispatches(dispatches, report=report, source=source, batch=batch)
+            break
+        except IntegrityError:
+            # Another import saved one of these dispatches meanwhile: look again.
+            report.duplicates = 0
+            if attempt:
+                raise
+    return report
+
+
+def _record(batch: ImportBatch, report: FileReport) -> None:
+    ImportFileResult.objects.create(
+        batch=batch,
+        name=report.name[:500],
+        status=ImportFileResult.Status.REJECTED if report.rejected else ImportFileResult.Status.IMPORTED,
+        encoding=report.encoding,
+        articles_created=len(report.article_ids),
+        duplicates=report.duplicates,
+        reason=report.reason,
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        files_done=F("files_done") + 1,
+        files_rejected=F("files_rejected") + int(report.rejected),
+        articles_created=F("articles_created") + len(report.article_ids),
+        duplicates=F("duplicates") + report.duplicates,
+    )
+
+
+def import_files(
+    *,
+    paths: Sequence[Path],
+    source: Source | None = None,
+    batch: ImportBatch | None = None,
+    encoding: str = "auto",
+    names: Sequence[str] | None = None,
+    on_file: Callable[[FileReport], None] | None = None,
+) -> ImportReport:
+    """Import files, folders and zips; one bad file never stops the others."""
+    from articles.tagging import enqueue_tagging
+
+    report = ImportReport()
+    if batch is not None:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    for item in iter_input_files(paths, names=names):
+        try:
+            file_report = import_one(item, source=source, batch=batch, encoding=encoding)
+        except Exception as error:
+            logger.exception("import of %s failed", item.name)
+            file_report = FileReport(item.name, reason=f"could not be saved ({error}): import it again")
+        if file_report.article_ids:
+            enqueue_tagging(file_report.article_ids)
+        if batch is not None:
+            _record(batch, file_report)
+        report.files.append(file_report)
+        if on_file:
+            on_file(file_report)
+    if batch is not None:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.DONE, finished_at=timezone.now(), files_total=F("files_done")
+        )
+    return report

@@ -1,0 +1,222 @@
+"""The archive's records: sources, import batches, articles, entities and mentions."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name) or "source"
+        super().save(*args, **kwargs)
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        RUNNING = "running", "En cours"
+        DONE = "done", "Terminé"
+        FAILED = "failed", "Échec"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    files_rejected = models.PositiveIntegerField(default=0)
+    articles_created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.source})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:batch", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.files_total:
+            return 0
+        return min(100, round(100 * self.files_done / self.files_total))
+
+
+class ImportFileResult(models.Model):
+    class Status(models.TextChoices):
+        IMPORTED = "imported", "Importé"
+        REJECTED = "rejected", "Rejeté"
+
+    batch = models.ForeignKey(ImportBatch, related_name="files", on_delete=models.CASCADE)
+    name = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status)
+    encoding = models.CharField(max_length=40, blank=True)
+    articles_created = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Tagging(models.TextChoices):
+        PENDING = "pending", "À étiqueter"
+        DONE = "done", "Étiqueté"
+        FAILED = "failed", "Échec"
+
+    source = models.ForeignKey(Source, related_name="articles", on_delete=models.PROTECT)
+    title = models.CharField(max_length=500)
+    title_derived = models.BooleanField(
+        default=False, help_text="The dispatch had no headline; the title is its first sentence."
+    )
+    body = models.TextField(help_text="Exactly as imported; mention offsets point into it.")
+    byline = models.CharField(max_length=500, blank=True)
+    dateline_place = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, related_name="articles", on_delete=models.SET_NULL
+    )
+    source_file = models.CharField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    tagging_status = models.CharField(
+        max_length=10, choices=Tagging, default=Tagging.PENDING, db_index=True
+    )
+    tagging_error = models.TextField(blank=True)
+    tagged_at = models.DateTimeField(null=True, blank=True)
+    tagger = models.CharField(max_length=100, blank=True, help_text="Model name and version.")
+
+    class Meta:
+        ordering = ["-published_on", "-imported_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_hash"], name="article_unique_content_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["-imported_at", "-id"], name="article_newest")]
+        permissions = [
+            ("import_dispatches", "Can import dispatch files"),
+            ("export_results", "Can export search results"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk])
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "PER", "Personne"
+        PLACE = "LOC", "Lieu"
+        ORGANISATION = "ORG", "Organisation"
+        MISC = "MISC", "Divers"
+
+    kind = models.CharField(max_length=4, choices=Kind, db_index=True)
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=320, unique=True)
+    reviewed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:entity", args=[self.slug])
+
+
+class EntityAlias(models.Model):
+    """A surface form that resolves to an entity; `key` is the folded form."""
+
+    entity = models.ForeignKey(Entity, related_name="aliases", on_delete=models.CASCADE)
+    key = models.CharField(max_length=300)
+    surface = models.CharField(max_length=300)
+    kind = models.CharField(max_length=4, choices=Entity.Kind)
+    curated = models.BooleanField(
+        default=False, help_text="Added or confirmed by an editor; the tagger looks for it."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="alias_unique_key_per_kind")
+        ]
+        verbose_name_plural = "entity aliases"
+
+    def __str__(self) -> str:
+        return self.surface
+
+
+class Mention(models.Model):
+    class Origin(models.TextChoices):
+        MODEL = "model", "Modèle"
+        RULE = "rule", "Règle"
+        EDITOR = "editor", "Rédaction"
+
+    article = models.ForeignKey(Article, related_name="mentions", on_delete=models.CASCADE)
+    entity = models.ForeignKey(Entity, related_name="mentions", on_delete=models.CASCADE)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    surface = models.CharField(max_length=300)
+    origin = models.CharField(max_length=6, choices=Origin, default=Origin.MODEL)
+    rejected = models.BooleanField(
+        default=False, help_text="An editor said this is not a mention; re-tagging keeps it out."
+    )
+
+    class Meta:
+        ordering = ["article", "start"]
+        indexes = [models.Index(fields=["entity", "article"], name="mention_entity_article")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="mention_unique_span_per_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="mention_nonempty_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.surface} → {self.entity}"
+
+
+class RejectedForm(models.Model):
+    """A surface form editors said is never an entity; the tagger drops it."""
+
+    key = models.CharField(max_length=300, unique=True)
+    surface = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.surface

@@ -1,0 +1,39 @@
+"""The newsroom's roles as Django groups, and the permissions each one holds."""
+
+JOURNALIST = "journalist"
+EDITOR = "editor"
+ARCHIVIST = "archivist"
+
+_READ = [
+    "articles.view_article",
+    "articles.view_source",
+    "articles.view_entity",
+    "articles.view_entityalias",
+    "articles.view_mention",
+    "articles.export_results",
+]
+_CURATE = [
+    f"articles.{action}_{model}"
+    for model in ("entity", "entityalias", "mention", "rejectedform")
+    for action in ("add", "change", "delete", "view")
+] + ["articles.change_article"]
+_IMPORT = ["articles.import_dispatches", "articles.view_importbatch", "articles.add_importbatch"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    JOURNALIST: _READ,
+    EDITOR: _READ + _CURATE,
+    ARCHIVIST: _READ + _IMPORT,
+}
+
+
+def sync_groups(group_model, permission_model) -> None:
+    """Create the role groups and give each exactly its permissions."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        permissions = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permissions.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)

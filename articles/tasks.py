@@ -1,0 +1,66 @@
+"""Celery tasks: thin, idempotent wrappers that take ids and call a service."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from articles import importing, tagging
+from articles.models import Article, ImportBatch
+
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
+SWEEP_LIMIT = 20_000
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+    soft_time_limit=1200,
+    time_limit=1500,
+)
+def tag_articles_task(article_ids: list[int]) -> dict:
+    """Tag a batch of articles (already-tagged ones are skipped)."""
+    report = tagging.tag_articles(article_ids=article_ids)
+    return {"tagged": len(report.tagged), "failed": len(report.failed)}
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def sweep_pending(older_than_seconds: int = 120) -> int:
+    """Re-queue articles left pending, e.g. imported while the broker was down."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Article.objects.filter(tagging_status=Article.Tagging.PENDING, imported_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    if ids:
+        tagging.send_tagging_tasks(ids)
+    return len(ids)
+
+
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3300)
+def run_import(batch_id: int, paths: list[str], names: list[str], encoding: str = "auto") -> None:
+    """Import an uploaded batch; files already recorded in it are not imported twice."""
+    batch = ImportBatch.objects.filter(pk=batch_id).select_related("source").first()
+    if batch is None or batch.status == ImportBatch.Status.DONE:
+        return
+    done = set(batch.files.values_list("name", flat=True))
+    todo = [(Path(p), n) for p, n in zip(paths, names, strict=True) if n not in done]
+    try:
+        importing.import_files(
+            paths=[p for p, _ in todo],
+            names=[n for _, n in todo],
+            source=batch.source,
+            batch=batch,
+            encoding=encoding,
+        )
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=ImportBatch.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise

@@ -1,0 +1,64 @@
+"""Shared fixtures: real PostgreSQL (pytest-django), real Redis, users per role."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from articles.roles import ARCHIVIST, EDITOR, JOURNALIST
+from tests.factories import UserFactory
+
+REPO = Path(__file__).resolve().parent.parent
+CORPORA = REPO.parent / "shared" / "corpora"
+REFERENCE = REPO / "fixtures" / "dispatches" / "reference.txt"
+MASAKHANE_DEV = CORPORA / "masakhane-io__masakhane-news" / "data" / "fra" / "dev.tsv"
+TEST_REDIS_URL = re.sub(r"/\d*$", "/15", settings.REDIS_URL)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_broker():
+    """Send the tests' Celery messages to their own Redis database."""
+    from newsroom.celery import app
+
+    app.conf.broker_url = TEST_REDIS_URL
+    yield
+
+
+@pytest.fixture
+def reference_path() -> Path:
+    return REFERENCE
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _user_in(role: str | None, **extra):
+    user = UserFactory(**extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def journalist(db):
+    return _user_in(JOURNALIST)
+
+
+@pytest.fixture
+def editor(db):
+    return _user_in(EDITOR, is_staff=True)
+
+
+@pytest.fixture
+def archivist(db):
+    return _user_in(ARCHIVIST)
+
+
+@pytest.fixture
+def superuser(db):
+    return _user_in(None, is_staff=True, is_superuser=True)
