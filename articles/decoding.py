@@ -5,13 +5,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 ENCODINGS = ("auto", "utf-8", "cp1252", "latin-1", "utf-16")
+MAX_MESS_RATIO = 0.5
 
 # A valid UTF-8 multi-byte sequence: its presence means the file was meant to be UTF-8.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
-_LEGACY_FAMILIES = ("cp1252", "windows_1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250")
 
 
 class NotText(ValueError):
@@ -86,15 +86,16 @@ def _decode_without_bom(data: bytes) -> DecodedText:
                 f"invalid UTF-8 at line {line} (byte {error.start}) in a file that is "
                 "otherwise UTF-8: fix that line, or force an encoding with --encoding"
             ) from error
-    best = from_bytes(data).best()
-    if best is None:
-        raise NotText("the text encoding cannot be detected: re-save the file as UTF-8")
-    if best.encoding not in _LEGACY_FAMILIES:
+    # Without a BOM or valid UTF-8, French text is in a Western legacy encoding:
+    # cp1252 when every byte is defined there, else Latin-1. charset-normalizer's
+    # mess ratio then tells text from noise.
+    try:
+        encoding, text = "cp1252", data.decode("cp1252")
+    except UnicodeDecodeError:
+        encoding, text = "latin-1", data.decode("latin-1")
+    if mess_ratio(text[:100_000], maximum_threshold=1.0) > MAX_MESS_RATIO:
         raise NotText(
-            f"the text looks like {best.encoding}, which the archive does not read: "
+            "the text encoding cannot be detected (not UTF-8, UTF-16 or Windows-1252): "
             "re-save the file as UTF-8"
         )
-    try:
-        return DecodedText(data.decode("cp1252"), "cp1252")
-    except UnicodeDecodeError:
-        return DecodedText(data.decode("latin-1"), "latin-1")
+    return DecodedText(text, encoding)

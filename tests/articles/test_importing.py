@@ -111,6 +111,7 @@ def test_batch_records_one_result_row_per_file(tmp_path, afp):
 
 
 def make_zip(path: Path, members: dict[str, bytes], *, symlink: str | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
             archive.writestr(name, data)

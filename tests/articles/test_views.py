@@ -103,6 +103,7 @@ def test_upload_creates_a_batch_and_queues_its_import(client, archivist, media_r
         archive.writestr("a.txt", "Titre\n\n(AFP) - Corps.\n")
         archive.writestr("b.txt", "Titre 2\n\n(AFP) - Corps 2.\n")
     buffer.name = "lot.zip"
+    buffer.seek(0)
     client.force_login(archivist)
     response = client.post(
         reverse("articles:upload"), {"source": "Reuters", "encoding": "auto", "files": [buffer]}

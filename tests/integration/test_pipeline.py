@@ -18,6 +18,7 @@ def test_uploaded_zip_is_imported_and_tagged_by_the_worker(client, archivist, wo
         archive.writestr("lot/reference.txt", reference_path.read_bytes())
         archive.writestr("lot/vide.txt", b"")
     buffer.name = "lot.zip"
+    buffer.seek(0)
     client.force_login(archivist)
     response = client.post(
         reverse("articles:upload"), {"source": "AFP", "encoding": "auto", "files": [buffer]}
