@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.decoding import NotText, decode_bytes
 from articles.models import Article, ImportBatch, ImportFileResult, Source
 from articles.parsing import Dispatch, parse_dispatches
+from search.indexing import mark_articles
 
 logger = logging.getLogger(__name__)
 
@@ -236,7 +237,8 @@ def _save_dispatches(
     report.duplicates += len(rows) - len(new)
     with transaction.atomic():
         created = Article.objects.bulk_create(new)
-    report.article_ids = [article.pk for article in created]
+        report.article_ids = [article.pk for article in created]
+        mark_articles(report.article_ids)
 
 
 def import_one(

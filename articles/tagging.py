@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from articles import ner
 from articles.models import Article, Entity, EntityAlias, Mention, RejectedForm
+from search.indexing import mark_articles
 
 logger = logging.getLogger(__name__)
 
@@ -168,4 +169,5 @@ def tag_articles(*, article_ids: Sequence[int], force: bool = False) -> TaggingR
                 tagging_status=Article.Tagging.FAILED, tagging_error=reason
             )
             report.failed[article.pk] = reason
+    mark_articles(report.tagged)
     return report
