@@ -42,6 +42,11 @@ def _strict(data: bytes, encoding: str) -> str:
 def _check_is_text(text: str) -> None:
     if not text.strip():
         raise NotText("the file is empty: there is nothing to import")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise NotText(
+            f"NUL character at line {line}: this is not plain text; re-save it as UTF-8 text"
+        )
     controls = sum(
         1 for char in text if unicodedata.category(char) == "Cc" and char not in "\n\r\t\f"
     )

@@ -87,7 +87,11 @@ def _read_path(path: Path, name: str) -> Iterator[InputFile]:
 
 def _unsafe_member(member: zipfile.ZipInfo) -> str:
     parts = PurePosixPath(member.filename.replace("\\", "/")).parts
-    if member.filename.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", member.filename):
+    if (
+        member.filename.startswith(("/", "\\"))
+        or ".." in parts
+        or re.match(r"^[A-Za-z]:", member.filename)
+    ):
         return "unsafe path in the archive (absolute or with '..'): not extracted"
     if stat.S_ISLNK(member.external_attr >> 16):
         return "symbolic link in the archive: not extracted"
@@ -142,12 +146,16 @@ def _read_zip(path: Path, name: str) -> Iterator[InputFile]:
                 continue
             unpacked += len(data)
             if unpacked > settings.IMPORT_MAX_ZIP_BYTES:
-                yield InputFile(member_name, reason="the archive unpacks past its size limit: split it")
+                yield InputFile(
+                    member_name, reason="the archive unpacks past its size limit: split it"
+                )
                 return
             yield InputFile(member_name, data)
 
 
-def iter_input_files(paths: Sequence[Path], *, names: Sequence[str] | None = None) -> Iterator[InputFile]:
+def iter_input_files(
+    paths: Sequence[Path], *, names: Sequence[str] | None = None
+) -> Iterator[InputFile]:
     """Expand files, folders (recursively) and zips into the files to import."""
     for index, path in enumerate(paths):
         name = names[index] if names else str(path)
@@ -203,7 +211,11 @@ def _source_named(name: str, cache: dict[str, Source]) -> Source:
 
 
 def _save_dispatches(
-    dispatches: list[Dispatch], *, report: FileReport, source: Source | None, batch: ImportBatch | None
+    dispatches: list[Dispatch],
+    *,
+    report: FileReport,
+    source: Source | None,
+    batch: ImportBatch | None,
 ) -> None:
     sources: dict[str, Source] = {}
     rows: dict[tuple[int, str], Article] = {}
@@ -230,8 +242,9 @@ def _save_dispatches(
         hashes = [h for s, h in rows if s == source_id]
         existing.update(
             (source_id, h)
-            for h in Article.objects.filter(source_id=source_id, content_hash__in=hashes)
-            .values_list("content_hash", flat=True)
+            for h in Article.objects.filter(
+                source_id=source_id, content_hash__in=hashes
+            ).values_list("content_hash", flat=True)
         )
     new = [article for key, article in rows.items() if key not in existing]
     report.duplicates += len(rows) - len(new)
@@ -274,7 +287,9 @@ def _record(batch: ImportBatch, report: FileReport) -> None:
     ImportFileResult.objects.create(
         batch=batch,
         name=report.name[:500],
-        status=ImportFileResult.Status.REJECTED if report.rejected else ImportFileResult.Status.IMPORTED,
+        status=ImportFileResult.Status.REJECTED
+        if report.rejected
+        else ImportFileResult.Status.IMPORTED,
         encoding=report.encoding,
         articles_created=len(report.article_ids),
         duplicates=report.duplicates,
@@ -308,7 +323,9 @@ def import_files(
             file_report = import_one(item, source=source, batch=batch, encoding=encoding)
         except Exception as error:
             logger.exception("import of %s failed", item.name)
-            file_report = FileReport(item.name, reason=f"could not be saved ({error}): import it again")
+            file_report = FileReport(
+                item.name, reason=f"could not be saved ({error}): import it again"
+            )
         if file_report.article_ids:
             enqueue_tagging(file_report.article_ids)
         if batch is not None:

@@ -8,18 +8,12 @@ from articles.models import Article, Entity, ImportBatch, Mention
 
 def article_list() -> QuerySet[Article]:
     """Return articles newest first, with what a list row shows."""
-    return (
-        Article.objects.select_related("source")
-        .defer("body")
-        .order_by("-imported_at", "-pk")
-    )
+    return Article.objects.select_related("source").defer("body").order_by("-imported_at", "-pk")
 
 
 def article_mentions(article: Article) -> list[Mention]:
     """Return an article's live mentions in text order, with their entities."""
-    return list(
-        article.mentions.filter(rejected=False).select_related("entity").order_by("start")
-    )
+    return list(article.mentions.filter(rejected=False).select_related("entity").order_by("start"))
 
 
 def article_entities(article: Article) -> dict[str, list[Entity]]:

@@ -111,7 +111,9 @@ def _save_mentions(article: Article, spans: list[ner.Span], tagger: str) -> None
             continue  # an editor decided about this stretch of text
         cache_key = (span.label, span.canonical, span.text)
         if cache_key not in cache:
-            cache[cache_key] = resolve_entity(kind=span.label, name=span.canonical, surface=span.text)
+            cache[cache_key] = resolve_entity(
+                kind=span.label, name=span.canonical, surface=span.text
+            )
         mentions.append(
             Mention(
                 article=article,
@@ -139,6 +141,19 @@ def tag_articles(*, article_ids: Sequence[int], force: bool = False) -> TaggingR
         queryset = queryset.exclude(tagging_status=Article.Tagging.DONE)
     articles = list(queryset.order_by("pk"))
     report.skipped = sorted(set(article_ids) - {a.pk for a in articles})
+    if not articles:
+        return report
+    too_long = [a for a in articles if len(a.body) > settings.TAGGING_MAX_CHARS]
+    for article in too_long:
+        reason = (
+            f"the body is {len(article.body):,} characters, over the tagging limit of "
+            f"{settings.TAGGING_MAX_CHARS:,} (TAGGING_MAX_CHARS): split the dispatch"
+        )
+        Article.objects.filter(pk=article.pk).update(
+            tagging_status=Article.Tagging.FAILED, tagging_error=reason
+        )
+        report.failed[article.pk] = reason
+    articles = [a for a in articles if len(a.body) <= settings.TAGGING_MAX_CHARS]
     if not articles:
         return report
     lexicon = load_lexicon()

@@ -25,7 +25,7 @@ if not SECRET_KEY or SECRET_KEY.startswith("django-insecure"):
             '(python -c "import secrets; print(secrets.token_urlsafe(50))"), '
             "or set DEBUG=true for local development only."
         )
-    SECRET_KEY = "django-insecure-local-development-only"
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -84,9 +84,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://newsroom@127.0.0.1:5432/newsroom"
-    )
+    "default": env.db("DATABASE_URL", default="postgres://newsroom@127.0.0.1:5432/newsroom")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -150,6 +148,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 TAGGING_BATCH_SIZE = env.int("TAGGING_BATCH_SIZE", default=32)
+# About 40 s of CPU per article at this size; longer texts are not dispatches.
+TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)
 
 # Search: SEARCH_URL picks the engine (whoosh:///path or elasticsearch://host:9200/index).
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")

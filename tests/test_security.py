@@ -17,7 +17,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
     # An empty var/env path keeps the developer's local settings out of these runs.
     clean_env["NEWSROOM_ENV_FILE"] = "/nonexistent"
-    return subprocess.run(  # noqa: S603 - fixed argv
+    return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env=clean_env,
@@ -62,7 +62,9 @@ def test_pages_send_a_strict_content_security_policy(client, journalist):
 
 def test_repeated_bad_passwords_lock_the_login(client, journalist):
     statuses = [
-        client.post(reverse("login"), {"username": journalist.username, "password": "nope"}).status_code
+        client.post(
+            reverse("login"), {"username": journalist.username, "password": "nope"}
+        ).status_code
         for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]
@@ -82,6 +84,8 @@ def test_good_password_logs_in(client, journalist):
 
 
 def test_session_and_csrf_cookies_are_http_only(client, journalist):
-    client.post(reverse("login"), {"username": journalist.username, "password": "correct horse battery"})
+    client.post(
+        reverse("login"), {"username": journalist.username, "password": "correct horse battery"}
+    )
     assert client.cookies["sessionid"]["httponly"]
     assert client.cookies["sessionid"]["samesite"] == "Lax"

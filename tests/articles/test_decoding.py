@@ -56,3 +56,9 @@ def test_forced_encoding_is_strict_and_names_the_line():
     with pytest.raises(NotText, match="not valid utf-8 at line"):
         decode_bytes(data, encoding="utf-8")
     assert decode_bytes("déjà\n".encode("cp1252"), encoding="cp1252").text == "déjà\n"
+
+
+def test_utf16_text_with_a_nul_character_names_the_line():
+    data = "ligne un\nligne deux\x00\n".encode("utf-16")
+    with pytest.raises(NotText, match="NUL character at line 2"):
+        decode_bytes(data)

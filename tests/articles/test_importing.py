@@ -66,7 +66,8 @@ def test_duplicate_inside_one_file_is_saved_once(tmp_path, afp):
 def test_source_comes_from_the_opener_when_not_given(tmp_path):
     path = write(
         tmp_path / "mixed.txt",
-        "Titre un\n\nLONDRES (Reuters) - Un texte.\n\nTitre deux\n\nPARIS (AFP) - Un autre texte.\n",
+        "Titre un\n\nLONDRES (Reuters) - Un texte.\n\n"
+        "Titre deux\n\nPARIS (AFP) - Un autre texte.\n",
     )
     import_files(paths=[path])
     assert sorted(Article.objects.values_list("source__name", flat=True)) == ["AFP", "Reuters"]
@@ -76,7 +77,9 @@ def test_bad_files_are_reported_by_name_and_good_ones_imported(tmp_path, afp, se
     settings.IMPORT_MAX_FILE_BYTES = 10_000
     good = write(tmp_path / "in" / "good.txt", TWO_DISPATCHES)
     write(tmp_path / "in" / "empty.txt", b"")
-    write(tmp_path / "in" / "photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8)
+    write(
+        tmp_path / "in" / "photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 8
+    )
     write(tmp_path / "in" / "huge.txt", "a" * 10_001)
     write(tmp_path / "in" / "broken.txt", "é\n".encode() + b"caf\xe9\n")
     write(tmp_path / "in" / ".hidden.txt", TWO_DISPATCHES)
@@ -117,7 +120,7 @@ def make_zip(path: Path, members: dict[str, bytes], *, symlink: str | None = Non
             archive.writestr(name, data)
         if symlink:
             info = zipfile.ZipInfo(symlink)
-            info.external_attr = (0o120777 << 16)
+            info.external_attr = 0o120777 << 16
             archive.writestr(info, "/etc/passwd")
     return path
 
@@ -146,7 +149,9 @@ def test_zip_members_are_imported_and_unsafe_ones_refused(tmp_path, afp):
 
 def test_zip_with_too_many_files_is_refused_whole(tmp_path, afp, settings):
     settings.IMPORT_MAX_ZIP_MEMBERS = 3
-    archive = make_zip(tmp_path / "many.zip", {f"{n}.txt": TWO_DISPATCHES.encode() for n in range(4)})
+    archive = make_zip(
+        tmp_path / "many.zip", {f"{n}.txt": TWO_DISPATCHES.encode() for n in range(4)}
+    )
     report = import_files(paths=[archive], source=afp)
     assert len(report.files) == 1
     assert "4 files, over the limit of 3" in report.files[0].reason

@@ -62,7 +62,8 @@ def test_entity_page_lists_aliases_and_articles(client, journalist):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["articles:upload", "articles:batches"],
+    "url_name",
+    ["articles:upload", "articles:batches"],
 )
 def test_journalist_and_editor_cannot_import(client, journalist, editor, url_name):
     for user in (journalist, editor):
@@ -95,9 +96,7 @@ def test_upload_without_files_says_what_is_missing(client, archivist):
 
 def test_upload_creates_a_batch_and_queues_its_import(client, archivist, media_root, monkeypatch):
     queued = []
-    monkeypatch.setattr(
-        "articles.views.run_import.delay", lambda *args: queued.append(args)
-    )
+    monkeypatch.setattr("articles.views.run_import.delay", lambda *args: queued.append(args))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("a.txt", "Titre\n\n(AFP) - Corps.\n")
@@ -111,7 +110,7 @@ def test_upload_creates_a_batch_and_queues_its_import(client, archivist, media_r
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     assert (batch.files_total, batch.source.name, batch.created_by) == (2, "Reuters", archivist)
-    (batch_id, paths, names, encoding), = queued
+    ((batch_id, paths, names, encoding),) = queued
     assert batch_id == batch.pk and names == ["lot.zip"] and encoding == "auto"
     assert str(media_root) in paths[0]
 

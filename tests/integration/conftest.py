@@ -27,9 +27,7 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
 
 def _database_url() -> str:
     db = connection.settings_dict
-    return (
-        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 class WorkerProcess:
@@ -48,11 +46,23 @@ class WorkerProcess:
 
     def start(self, *, queues: str = "celery,index", concurrency: int = 1) -> None:
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv
+        self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "newsroom", "worker",
-                "-Q", queues, "-c", str(concurrency), "--loglevel", "INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "newsroom",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                str(concurrency),
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
             ],
             cwd=REPO,
             env=self.env,

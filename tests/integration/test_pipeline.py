@@ -12,7 +12,9 @@ from tests.integration.conftest import wait_for
 pytestmark = pytest.mark.slow
 
 
-def test_uploaded_zip_is_imported_and_tagged_by_the_worker(client, archivist, worker, media_root, reference_path):
+def test_uploaded_zip_is_imported_and_tagged_by_the_worker(
+    client, archivist, worker, media_root, reference_path
+):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("lot/reference.txt", reference_path.read_bytes())

@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         which = parser.add_mutually_exclusive_group()
-        which.add_argument("--pending", action="store_true", help="articles not tagged yet (default)")
+        which.add_argument(
+            "--pending", action="store_true", help="articles not tagged yet (default)"
+        )
         which.add_argument("--failed", action="store_true", help="articles whose tagging failed")
         which.add_argument("--all", action="store_true", help="every article, re-tagged")
         which.add_argument("--ids", nargs="+", type=int, help="these article ids, re-tagged")
