@@ -25,7 +25,8 @@ def wait_for(condition: Callable[[], bool], *, timeout: float, what: str) -> Non
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def _database_url() -> str:
+def database_url() -> str:
+    """Return a URL for the test database, for processes started by the tests."""
     db = connection.settings_dict
     return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
@@ -37,7 +38,7 @@ class WorkerProcess:
         self.log_path = tmp_path / "worker.log"
         self.env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": TEST_REDIS_URL,
             "SEARCH_URL": settings.SEARCH_URL,
             "CONN_MAX_AGE": "0",
