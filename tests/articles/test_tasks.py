@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import redis
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -76,7 +76,7 @@ def test_tag_articles_sync_tags_in_process(capsys):
 @pytest.mark.django_db(transaction=True)
 def test_tag_articles_says_so_when_the_broker_is_down():
     ArticleFactory()
-    result = subprocess.run(  # noqa: S603 - fixed argv
+    result = subprocess.run(
         [sys.executable, "manage.py", "tag_articles", "--verbosity", "0"],
         cwd=REPO,
         env={**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": "redis://127.0.0.1:9/0"},
