@@ -4,6 +4,7 @@ import hashlib
 import logging
 import re
 import stat
+import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -11,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,6 +31,8 @@ from search.indexing import mark_articles
 logger = logging.getLogger(__name__)
 
 UNKNOWN_SOURCE = "Inconnue"
+# Long enough to ride out a PostgreSQL restart.
+DATABASE_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
 
 
 @dataclass
@@ -283,6 +293,28 @@ def import_one(
     return report
 
 
+def _import_with_retries(
+    item: InputFile, *, source: Source | None, batch: ImportBatch | None, encoding: str
+) -> FileReport:
+    """Import one file, waiting out a database restart before reporting it as failed."""
+    for delay in (*DATABASE_RETRY_DELAYS, None):
+        try:
+            return import_one(item, source=source, batch=batch, encoding=encoding)
+        except (OperationalError, InterfaceError) as error:
+            if not connection.in_atomic_block:
+                close_old_connections()  # reconnect on the next query
+            if delay is None:
+                return FileReport(
+                    item.name, reason=f"the database was unreachable ({error}): import it again"
+                )
+            logger.warning("database unreachable importing %s, retrying: %s", item.name, error)
+            time.sleep(delay)
+        except Exception as error:
+            logger.exception("import of %s failed", item.name)
+            return FileReport(item.name, reason=f"could not be saved ({error}): import it again")
+    raise AssertionError("unreachable")
+
+
 def _record(batch: ImportBatch, report: FileReport) -> None:
     ImportFileResult.objects.create(
         batch=batch,
@@ -319,13 +351,7 @@ def import_files(
     if batch is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     for item in iter_input_files(paths, names=names):
-        try:
-            file_report = import_one(item, source=source, batch=batch, encoding=encoding)
-        except Exception as error:
-            logger.exception("import of %s failed", item.name)
-            file_report = FileReport(
-                item.name, reason=f"could not be saved ({error}): import it again"
-            )
+        file_report = _import_with_retries(item, source=source, batch=batch, encoding=encoding)
         if file_report.article_ids:
             enqueue_tagging(file_report.article_ids)
         if batch is not None:
