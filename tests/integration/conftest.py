@@ -34,14 +34,15 @@ def database_url() -> str:
 class WorkerProcess:
     """Start and stop `celery worker` processes bound to the test services."""
 
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, *, redis_url: str = TEST_REDIS_URL, **env: str):
         self.log_path = tmp_path / "worker.log"
         self.env = {
             **os.environ,
             "DATABASE_URL": database_url(),
-            "REDIS_URL": TEST_REDIS_URL,
+            "REDIS_URL": redis_url,
             "SEARCH_URL": settings.SEARCH_URL,
             "CONN_MAX_AGE": "0",
+            **env,
         }
         self.process: subprocess.Popen | None = None
 
