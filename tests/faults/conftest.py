@@ -77,7 +77,7 @@ def write_corpus(folder: Path, *, files: int, per_file: int, body_chars: int = 1
 
 def manage(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.Popen:
     """Start a manage.py command in its own process with the given service URLs."""
-    return subprocess.Popen(  # noqa: S603 - fixed argv
+    return subprocess.Popen(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env={**os.environ, "CONN_MAX_AGE": "0", **env},

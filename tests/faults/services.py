@@ -39,7 +39,7 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv
+        self.process = subprocess.Popen(
             [
                 shutil.which("redis-server") or "redis-server",
                 "--port",
@@ -73,7 +73,7 @@ class PostgresCluster:
 
     def _run(self, *argv: str) -> None:
         prefix = ["runuser", "-u", "nobody", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *argv], check=True, capture_output=True, timeout=120)  # noqa: S603
+        subprocess.run([*prefix, *argv], check=True, capture_output=True, timeout=120)
 
     def create(self) -> None:
         self.root.mkdir(parents=True)

@@ -27,7 +27,7 @@ def duplicate_articles() -> int:
 
 
 def sweep(redis_url: str) -> None:
-    subprocess.run(  # noqa: S603 - fixed argv
+    subprocess.run(
         [
             sys.executable,
             "-c",
@@ -162,7 +162,7 @@ def test_postgres_restarted_during_an_import(tmp_path, own_postgres, own_redis, 
     psql = ["psql", own_postgres.url, "-tAc"]
 
     def saved() -> int:
-        result = subprocess.run([*psql, count_sql], capture_output=True, text=True)  # noqa: S603
+        result = subprocess.run([*psql, count_sql], capture_output=True, text=True)
         return int(result.stdout.strip() or 0) if result.returncode == 0 else -1
 
     wait_for(lambda: saved() > 0, timeout=60, what="the first saved articles")
@@ -180,7 +180,7 @@ def test_postgres_restarted_during_an_import(tmp_path, own_postgres, own_redis, 
     )
     rerun_out, rerun_err = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, rerun_err
-    dupes = subprocess.run(  # noqa: S603
+    dupes = subprocess.run(
         [*psql, "select count(*) - count(distinct content_hash) from articles_article"],
         capture_output=True,
         text=True,
