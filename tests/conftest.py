@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
-from articles.roles import ARCHIVIST, EDITOR, JOURNALIST
+from articles.roles import ARCHIVIST, EDITOR, JOURNALIST, sync_groups
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,28 +37,31 @@ def media_root(tmp_path, settings):
     return settings.MEDIA_ROOT
 
 
-def _user_in(role: str | None, **extra):
+def user_in(role: str | None, **extra):
+    """Create a user in a role's group (recreated if a transactional test flushed it)."""
     user = UserFactory(**extra)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            sync_groups(Group, Permission)
         user.groups.add(Group.objects.get(name=role))
     return user
 
 
 @pytest.fixture
 def journalist(db):
-    return _user_in(JOURNALIST)
+    return user_in(JOURNALIST)
 
 
 @pytest.fixture
 def editor(db):
-    return _user_in(EDITOR, is_staff=True)
+    return user_in(EDITOR, is_staff=True)
 
 
 @pytest.fixture
 def archivist(db):
-    return _user_in(ARCHIVIST)
+    return user_in(ARCHIVIST)
 
 
 @pytest.fixture
 def superuser(db):
-    return _user_in(None, is_staff=True, is_superuser=True)
+    return user_in(None, is_staff=True, is_superuser=True)
