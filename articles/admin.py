@@ -1,8 +1,30 @@
-from django.contrib import admin
-from django.db.models import Count
+"""The admin, and in it the editors' desk: entities, mentions and their corrections.
 
+Every editorial change goes through `articles.curation`, so it is recorded and applied
+to the whole archive; the admin only parses input and renders the result.
+"""
+
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest, Substr
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from articles import curation
+from articles.curation import CurationError
 from articles.models import (
     Article,
+    Correction,
     Entity,
     EntityAlias,
     ImportBatch,
@@ -11,6 +33,13 @@ from articles.models import (
     RejectedForm,
     Source,
 )
+from articles.ner import normalize_form
+
+_SPACES = re.compile(r"\s+")
+CONTEXT_CHARS = 80  # read around a mention; a few words of it are shown
+CONTEXT_WORDS = 8
+LATEST_MENTIONS = 10
+HISTORY_LENGTH = 50
 
 
 @admin.register(Source)
@@ -28,64 +57,591 @@ class ImportFileResultInline(admin.TabularInline):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["pk", "created_at", "created_by", "source", "status", "files_done", "articles_created", "duplicates", "files_rejected"]
+    list_display = [
+        "pk", "created_at", "created_by", "source", "status", "files_done",
+        "articles_created", "duplicates", "files_rejected",
+    ]  # fmt: skip
     list_filter = ["status", "source"]
     inlines = [ImportFileResultInline]
     readonly_fields = [f.name for f in ImportBatch._meta.fields]
 
 
-class MentionInline(admin.TabularInline):
-    model = Mention
-    extra = 0
-    fields = ["surface", "entity", "start", "end", "origin", "rejected"]
-    readonly_fields = ["surface", "start", "end", "origin"]
-    autocomplete_fields = ["entity"]
+# --- entities -------------------------------------------------------------------------
 
 
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "published_on", "dateline_place", "tagging_status", "imported_at"]
-    list_filter = ["source", "tagging_status", "title_derived"]
-    search_fields = ["title", "byline"]
-    date_hierarchy = "published_on"
-    readonly_fields = ["body", "content_hash", "import_batch", "source_file", "imported_at", "tagged_at", "tagger", "tagging_error"]
-    inlines = [MentionInline]
-    list_select_related = ["source"]
+def _count(rows: QuerySet, expression: str = "pk") -> Coalesce:
+    """Count related rows in a correlated subquery (joins would multiply the counts)."""
+    counted = rows.order_by().values("entity").annotate(n=Count(expression, distinct=True))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def with_counts(entities: QuerySet[Entity]) -> QuerySet[Entity]:
+    """Annotate alias, mention and article counts (live mentions only)."""
+    live = Mention.objects.filter(entity=OuterRef("pk"), rejected=False)
+    return entities.annotate(
+        alias_count=_count(EntityAlias.objects.filter(entity=OuterRef("pk"))),
+        mention_count=_count(live),
+        article_count=_count(live, "article"),
+    )
+
+
+def latest_mentions(entity: Entity, limit: int = LATEST_MENTIONS) -> list[dict]:
+    """Return the entity's newest mentions with a few words of text either side."""
+    start = Greatest(F("start") - CONTEXT_CHARS, 0)
+    rows = (
+        Mention.objects.filter(entity=entity)
+        .order_by("-article__imported_at", "-article_id", "start")
+        .annotate(
+            title=F("article__title"),
+            before=Substr("article__body", start + 1, F("start") - start),
+            after=Substr("article__body", F("end") + 1, CONTEXT_CHARS),
+        )
+        .values("article_id", "title", "surface", "origin", "rejected", "before", "after")
+    )
+    mentions = list(rows[:limit])
+    for row in mentions:
+        # Whole words only, and no space added where the text has none ("d'Assad").
+        before, after = row["before"], row["after"]
+        if len(before) == CONTEXT_CHARS:
+            before = re.sub(r"^\S*", "", before)  # the window cut a word
+        if len(after) == CONTEXT_CHARS:
+            after = re.sub(r"\S*$", "", after)
+        before = re.search(rf"(?:\S+\s+){{0,{CONTEXT_WORDS}}}\S*$", before)[0]
+        after = re.match(rf"\S*(?:\s+\S+){{0,{CONTEXT_WORDS}}}", after)[0]
+        row["before"], row["after"] = _SPACES.sub(" ", before), _SPACES.sub(" ", after)
+        row["url"] = reverse("admin:articles_article_change", args=[row["article_id"]])
+        row["origin"] = Mention.Origin(row["origin"]).label
+    return mentions
+
+
+def _with_names(entities: list[Entity]) -> list[Entity]:
+    """Attach each entity's alias surfaces as `names`, in one query."""
+    names: dict[int, list[str]] = {e.pk: [] for e in entities}
+    rows = EntityAlias.objects.filter(entity__in=entities).order_by("surface")
+    for entity_id, surface in rows.values_list("entity_id", "surface"):
+        names[entity_id].append(surface)
+    for entity in entities:
+        entity.names = names[entity.pk]
+    return entities
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "relecture"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("unreviewed", "À relire"), ("reviewed", "Relue")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("unreviewed", "reviewed"):
+            return queryset.filter(reviewed=self.value() == "reviewed")
+        return queryset
 
 
 class EntityAliasInline(admin.TabularInline):
     model = EntityAlias
     extra = 0
-    fields = ["surface", "kind", "curated"]
+    can_delete = False
+    fields = ["surface", "kind", "curated", "split"]
+    readonly_fields = fields
+    verbose_name = "nom"
+    verbose_name_plural = "noms (alias)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # names change through the corrections, never by hand
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entity")
+
+    @admin.display(description="")
+    def split(self, alias: EntityAlias) -> str:
+        if alias.key == normalize_form(alias.entity.name):
+            return "nom principal"
+        url = reverse("admin:articles_entity_split", args=[alias.entity_id, alias.pk])
+        return format_html('<a href="{}">séparer en entité à part…</a>', url)
+
+
+class EntityForm(forms.ModelForm):
+    new_alias = forms.CharField(
+        label="Ajouter un nom",
+        required=False,
+        max_length=300,
+        help_text="Un autre nom de cette entité (« Daech ») : l'étiqueteur le cherchera partout.",
+    )
+
+    class Meta:
+        model = Entity
+        fields = ["name", "kind", "reviewed"]
+
+    def clean(self):
+        data = super().clean()
+        entity, kind = self.instance, data.get("kind")
+        name = " ".join((data.get("name") or "").split())
+        if "name" in self.changed_data:
+            owners = EntityAlias.objects.filter(kind=entity.kind, key=normalize_form(name))
+            if owner := owners.exclude(entity=entity).select_related("entity").first():
+                self.add_error(
+                    "name", f"« {name} » désigne déjà « {owner.entity} » : fusionnez-les."
+                )
+        clashes = (
+            "kind" in self.changed_data
+            and kind
+            and curation.relabel_clashes(entity=entity, kind=kind)
+        )
+        if clashes:
+            names = ", ".join(f"« {e} »" for e in clashes)
+            self.add_error(
+                "kind",
+                f"Un de ses noms désigne déjà {names} comme {Entity.Kind(kind).label} : "
+                "utilisez l'action « Changer le type » avec la fusion, ou fusionnez-les.",
+            )
+        return data
+
+
+class RelabelForm(forms.Form):
+    kind = forms.ChoiceField(label="Nouveau type", choices=Entity.Kind.choices)
+    merge_on_clash = forms.BooleanField(
+        label="Fusionner en cas de doublon",
+        required=False,
+        help_text="Si une entité de ce type porte déjà un de ces noms, elle reprend tout.",
+    )
 
 
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "alias_count", "mention_count", "reviewed"]
-    list_filter = ["kind", "reviewed"]
+    form = EntityForm
+    list_display = ["name", "kind", "alias_count", "mention_count", "article_count", "reviewed"]
+    list_filter = ["kind", ReviewFilter]
     search_fields = ["name", "aliases__surface"]
+    ordering = ["name"]
     inlines = [EntityAliasInline]
+    actions = ["merge_entities", "reject_entities", "relabel_entities"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                alias_count=Count("aliases", distinct=True),
-                mention_count=Count("mentions", distinct=True),
-            )
-        )
+        return with_counts(super().get_queryset(request))
 
-    @admin.display(ordering="alias_count")
+    def get_search_results(self, request, queryset, search_term):
+        """Find entities by name or by any alias, ignoring case, accents and dashes."""
+        if not (key := normalize_form(search_term)):
+            return queryset, False
+        aliases = EntityAlias.objects.filter(entity=OuterRef("pk"), key__contains=key)
+        return queryset.filter(Q(name__icontains=search_term.strip()) | Exists(aliases)), False
+
+    def has_add_permission(self, request):
+        return False  # entities come from tagging, merges, splits and added mentions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # "not an entity" and merges remove entities, with a record
+
+    @admin.display(description="noms", ordering="alias_count")
     def alias_count(self, entity: Entity) -> int:
         return entity.alias_count
 
-    @admin.display(ordering="mention_count")
+    @admin.display(description="mentions", ordering="mention_count")
     def mention_count(self, entity: Entity) -> int:
         return entity.mention_count
+
+    @admin.display(description="dépêches", ordering="article_count")
+    def article_count(self, entity: Entity) -> int:
+        return entity.article_count
+
+    # -- the change page: rename, relabel, add a name, through the corrections
+
+    def save_model(self, request, obj, form, change):
+        entity = Entity.objects.get(pk=obj.pk)
+        data = form.cleaned_data
+        try:
+            if "name" in form.changed_data:
+                curation.rename(entity=entity, name=data["name"], user=request.user)
+            if "kind" in form.changed_data:
+                curation.relabel(entity=entity, kind=data["kind"], user=request.user)
+            if data.get("new_alias"):
+                curation.add_alias(entity=entity, surface=data["new_alias"], user=request.user)
+        except CurationError as error:
+            request._curation_failed = True
+            self.message_user(request, str(error), messages.ERROR)
+        if "reviewed" in form.changed_data:
+            Entity.objects.filter(pk=obj.pk).update(reviewed=data["reviewed"])
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_curation_failed", False) and level == messages.SUCCESS:
+            return  # the correction was refused: do not also say it was saved
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entity = self.get_object(request, object_id)
+        if entity is not None:
+            history = curation.corrections_for(entity)[:HISTORY_LENGTH]
+            extra_context = (extra_context or {}) | {
+                "latest_mentions": latest_mentions(entity),
+                "corrections": history,
+                "can_undo": self.has_change_permission(request, entity),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # -- pages of their own: split an alias, undo a merge
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:entity_id>/split/<int:alias_id>/",
+                view(self.split_view),
+                name="articles_entity_split",
+            ),
+            path("undo/<int:correction_id>/", view(self.undo_view), name="articles_entity_undo"),
+            *super().get_urls(),
+        ]
+
+    def _require_change(self, request: HttpRequest) -> None:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+
+    def _change_url(self, entity_id: int) -> str:
+        return reverse("admin:articles_entity_change", args=[entity_id])
+
+    def split_view(self, request: HttpRequest, entity_id: int, alias_id: int) -> HttpResponse:
+        self._require_change(request)
+        alias = get_object_or_404(EntityAlias.objects.select_related("entity"), pk=alias_id)
+        if alias.entity_id != entity_id:
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                correction = curation.split_alias(alias=alias, user=request.user)
+            except CurationError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return HttpResponseRedirect(self._change_url(entity_id))
+            self.message_user(request, correction.summary, messages.SUCCESS)
+            return HttpResponseRedirect(self._change_url(correction.entity_id))
+        count = Mention.objects.filter(
+            entity_id=entity_id, surface__regex=f"^({curation.form_pattern(alias.key)})$"
+        ).count()
+        return self._confirm(
+            request,
+            title=f"Séparer « {alias.surface} » de « {alias.entity} »",
+            intro=[
+                f"« {alias.surface} » deviendra une entité à part ({alias.get_kind_display()}), "
+                f"avec {count} mention{pluralize(count)}, et l'étiqueteur la reconnaîtra "
+                "désormais pour elle-même.",
+            ],
+            entities=_with_names(list(with_counts(Entity.objects.filter(pk=entity_id)))),
+            submit="Séparer",
+            cancel_url=self._change_url(entity_id),
+        )
+
+    def undo_view(self, request: HttpRequest, correction_id: int) -> HttpResponse:
+        self._require_change(request)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        correction = get_object_or_404(Correction, pk=correction_id)
+        try:
+            undo = curation.undo_merge(correction=correction, user=request.user)
+        except CurationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            target = correction.entity_id
+            if target is None:
+                return HttpResponseRedirect(reverse("admin:articles_entity_changelist"))
+            return HttpResponseRedirect(self._change_url(target))
+        self.message_user(request, undo.summary, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(undo.entity_id))
+
+    def _confirm(self, request, *, title, intro, entities, submit, cancel_url, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "intro": intro,
+            "entities": entities,
+            "submit": submit,
+            "cancel_url": cancel_url,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            **extra,
+        }
+        return TemplateResponse(request, "admin/articles/entity/confirm.html", context)
+
+    # -- actions on the list
+
+    @admin.action(description="Fusionner les entités sélectionnées…", permissions=["change"])
+    def merge_entities(self, request, queryset):
+        # The most mentioned, then the fullest name, is usually the one to keep.
+        entities = sorted(queryset, key=lambda e: (-e.mention_count, -len(e.name), e.name))
+        if len(entities) < 2:
+            self.message_user(request, "Sélectionnez au moins deux entités.", messages.WARNING)
+            return None
+        if "post" in request.POST:
+            keep = next((e for e in entities if str(e.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                self.message_user(request, "Choisissez l'entité à garder.", messages.ERROR)
+            else:
+                others = [e for e in entities if e.pk != keep.pk]
+                return self._apply(request, curation.merge, keep=keep, others=others)
+        return self._confirm(
+            request,
+            title="Fusionner des entités",
+            intro=[
+                "Choisissez l'entité à garder. Les mentions, les noms et l'historique des autres "
+                "lui seront rattachés ; leurs noms deviendront des alias que l'étiqueteur "
+                "cherchera dans chaque dépêche. La fusion peut être annulée depuis l'historique."
+            ],
+            entities=_with_names(entities),
+            choose_keep=True,
+            default_keep=entities[0].pk,
+            action="merge_entities",
+            submit="Fusionner",
+            cancel_url=request.get_full_path(),
+        )
+
+    @admin.action(description="Pas une entité (rejeter ces noms)…", permissions=["change"])
+    def reject_entities(self, request, queryset):
+        entities = _with_names(list(queryset))
+        if "post" in request.POST:
+            names = {normalize_form(name): name for e in entities for name in e.names}
+            for surface in names.values():
+                if not self._apply(request, curation.reject_form, surface=surface):
+                    break
+            return None
+        return self._confirm(
+            request,
+            title="Pas une entité",
+            intro=[
+                "Ces noms seront rejetés partout : leurs mentions trouvées par la machine "
+                "disparaissent de l'archive et l'étiqueteur ne les proposera plus. Les mentions "
+                "ajoutées à la main par la rédaction restent."
+            ],
+            entities=entities,
+            action="reject_entities",
+            submit="Rejeter ces noms",
+            cancel_url=request.get_full_path(),
+        )
+
+    @admin.action(description="Changer le type…", permissions=["change"])
+    def relabel_entities(self, request, queryset):
+        entities = list(queryset)
+        form = RelabelForm(request.POST if "post" in request.POST else None)
+        if form.is_valid():
+            for entity in entities:
+                if entity.kind != form.cleaned_data["kind"]:
+                    self._apply(
+                        request,
+                        curation.relabel,
+                        entity=entity,
+                        kind=form.cleaned_data["kind"],
+                        merge_on_clash=form.cleaned_data["merge_on_clash"],
+                    )
+            return None
+        return self._confirm(
+            request,
+            title="Changer le type",
+            intro=[
+                "Les entités et tous leurs noms prennent le nouveau type ; l'étiqueteur les "
+                "reconnaîtra désormais avec ce type."
+            ],
+            entities=_with_names(entities),
+            action="relabel_entities",
+            form=form,
+            submit="Changer le type",
+            cancel_url=request.get_full_path(),
+        )
+
+    def _apply(self, request, service, **kwargs) -> bool:
+        """Run one correction and tell the editor how it went."""
+        try:
+            correction = service(user=request.user, **kwargs)
+        except CurationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return False
+        self.message_user(request, correction.summary, messages.SUCCESS)
+        return True
+
+
+# --- articles and their mentions ------------------------------------------------------
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 0
+    can_delete = False
+    fields = ["surface", "start", "entity", "origin", "rejected"]
+    readonly_fields = ["surface", "start", "origin"]
+    autocomplete_fields = ["entity"]
+    ordering = ["start"]
+    verbose_name_plural = "mentions (changer l'entité, ou cocher « rejected » pour la rejeter)"
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added with the form above, which finds the offsets
+
+
+class ArticleForm(forms.ModelForm):
+    mention_surface = forms.CharField(
+        label="Texte",
+        required=False,
+        max_length=300,
+        help_text="Tel qu'il est écrit dans la dépêche.",
+    )
+    mention_entity = forms.ModelChoiceField(
+        label="Entité existante",
+        queryset=Entity.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Mention._meta.get_field("entity"), admin.site),
+    )
+    mention_kind = forms.ChoiceField(
+        label="ou nouvelle entité : type",
+        choices=[("", "—"), *Entity.Kind.choices],
+        required=False,
+    )
+    mention_name = forms.CharField(label="et nom", required=False, max_length=300)
+    mention_every = forms.TypedChoiceField(
+        label="Où",
+        choices=[("", "la première occurrence"), ("1", "toutes les occurrences")],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        surface = data.get("mention_surface", "").strip()
+        new = bool(data.get("mention_kind") or data.get("mention_name", "").strip())
+        if not surface:
+            if data.get("mention_entity") or new:
+                self.add_error("mention_surface", "Indiquez le texte de la mention.")
+            return data
+        if not curation.occurrences(self.instance.body, surface):
+            self.add_error("mention_surface", f"« {surface} » n'apparaît pas dans cette dépêche.")
+        if bool(data.get("mention_entity")) == new:
+            self.add_error(
+                "mention_entity",
+                "Choisissez une entité existante, ou le type et le nom d'une nouvelle.",
+            )
+        elif new and not (data.get("mention_kind") and data.get("mention_name", "").strip()):
+            self.add_error("mention_name", "Une nouvelle entité a besoin d'un type et d'un nom.")
+        return data
+
+
+ARTICLE_FIELDS = [
+    "title", "source", "published_on", "byline", "dateline_place", "body", "tagging_status",
+    "tagger", "tagged_at", "tagging_error", "import_batch", "source_file", "imported_at",
+    "content_hash",
+]  # fmt: skip
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    list_display = [
+        "title", "source", "published_on", "dateline_place", "tagging_status", "imported_at",
+    ]  # fmt: skip
+    list_filter = ["source", "tagging_status", "title_derived"]
+    search_fields = ["title", "byline"]
+    date_hierarchy = "published_on"
+    readonly_fields = ARTICLE_FIELDS
+    fieldsets = [
+        (None, {"fields": ARTICLE_FIELDS}),
+        (
+            "Ajouter une mention",
+            {
+                "fields": [
+                    "mention_surface",
+                    "mention_entity",
+                    ("mention_kind", "mention_name"),
+                    "mention_every",
+                ]
+            },
+        ),
+    ]
+    inlines = [MentionInline]
+    list_select_related = ["source"]
+
+    def has_add_permission(self, request):
+        return False  # articles come from imports
+
+    def save_model(self, request, obj, form, change):
+        """Save nothing on the article itself: the dispatch stays as imported."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Mention:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for mention_form in formset.forms:
+            if not mention_form.has_changed() or not mention_form.instance.pk:
+                continue
+            mention = Mention.objects.get(pk=mention_form.instance.pk)
+            data, changed = mention_form.cleaned_data, mention_form.changed_data
+            if "rejected" in changed and data["rejected"]:
+                self._apply(request, curation.reject_mention, mention=mention)
+            elif "entity" in changed or "rejected" in changed:
+                self._apply(
+                    request, curation.change_mention_entity, mention=mention, entity=data["entity"]
+                )
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        data = form.cleaned_data
+        if surface := data.get("mention_surface", "").strip():
+            self._apply(
+                request,
+                curation.add_mention,
+                article=form.instance,
+                surface=surface,
+                entity=data.get("mention_entity"),
+                kind=data.get("mention_kind") or None,
+                name=data.get("mention_name") or None,
+                every_occurrence=data.get("mention_every", False),
+            )
+
+    def _apply(self, request, service, **kwargs) -> None:
+        try:
+            correction = service(user=request.user, **kwargs)
+        except CurationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, correction.summary, messages.SUCCESS)
+
+
+# --- the records ----------------------------------------------------------------------
 
 
 @admin.register(RejectedForm)
 class RejectedFormAdmin(admin.ModelAdmin):
     list_display = ["surface", "created_by", "created_at"]
-    search_fields = ["surface"]
+    search_fields = ["surface", "key"]
+    fields = ["surface"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a rejection is lifted by adding the name to an entity, with a record
+
+    def save_model(self, request, obj, form, change):
+        """Reject the form everywhere, as the « not an entity » action does."""
+        correction = curation.reject_form(surface=obj.surface, user=request.user)
+        obj.pk = RejectedForm.objects.get(key=normalize_form(obj.surface)).pk
+        self.message_user(request, correction.summary, messages.SUCCESS)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "summary", "user", "entity"]
+    list_filter = ["action"]
+    search_fields = ["summary"]
+    list_select_related = ["user", "entity"]
+    readonly_fields = [f.name for f in Correction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

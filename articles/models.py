@@ -1,6 +1,8 @@
 """The archive's records: sources, import batches, articles, entities and mentions."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -220,3 +222,44 @@ class RejectedForm(models.Model):
 
     def __str__(self) -> str:
         return self.surface
+
+
+class Correction(models.Model):
+    """One editor correction, recorded with what it changed; merges can be undone from it."""
+
+    class Action(models.TextChoices):
+        MERGE = "merge", "Fusion"
+        UNDO_MERGE = "undo_merge", "Fusion annulée"
+        RENAME = "rename", "Renommage"
+        RELABEL = "relabel", "Changement de type"
+        SPLIT = "split", "Alias séparé"
+        REJECT_FORM = "reject_form", "Pas une entité"
+        REJECT_MENTION = "reject_mention", "Mention rejetée"
+        CHANGE_MENTION = "change_mention", "Mention réattribuée"
+        ADD_MENTION = "add_mention", "Mention ajoutée"
+        ADD_ALIAS = "add_alias", "Alias ajouté"
+
+    action = models.CharField(max_length=20, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    entity = models.ForeignKey(
+        Entity, null=True, blank=True, related_name="corrections", on_delete=models.SET_NULL
+    )
+    entity_ids = ArrayField(
+        models.BigIntegerField(), default=list, help_text="Every entity involved, even deleted."
+    )
+    summary = models.CharField(max_length=500)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reverted_by = models.OneToOneField(
+        "self", null=True, blank=True, related_name="reverts", on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [GinIndex(fields=["entity_ids"], name="correction_entity_ids")]
+
+    def __str__(self) -> str:
+        return self.summary

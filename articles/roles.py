@@ -16,7 +16,7 @@ _CURATE = [
     f"articles.{action}_{model}"
     for model in ("entity", "entityalias", "mention", "rejectedform")
     for action in ("add", "change", "delete", "view")
-] + ["articles.change_article"]
+] + ["articles.change_article", "articles.view_correction"]
 _IMPORT = ["articles.import_dispatches", "articles.view_importbatch", "articles.add_importbatch"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

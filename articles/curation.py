@@ -1,0 +1,523 @@
+"""Editors' corrections: merge, rename, relabel, split, reject, and mentions by hand.
+
+Each service applies one correction in a transaction, records it as a Correction (who,
+when, what, before and after), marks the entities reviewed, and queues the affected
+articles for re-tagging after commit. Curated aliases and rejected forms are what
+`tagging.load_lexicon` reads, so every future dispatch is tagged with the correction too.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from functools import cache
+from itertools import chain
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from articles import tagging
+from articles.models import Article, Correction, Entity, EntityAlias, Mention, RejectedForm
+from articles.ner import normalize_form
+
+Action = Correction.Action
+User = AbstractBaseUser | None
+MACHINE = (Mention.Origin.MODEL, Mention.Origin.RULE)
+_SEPARATORS = "[[:space:]'’ʼ‘`‐‑‒–—―−-]+"  # what normalize_form folds into one space
+_LATIN = (range(0x30, 0x3A), range(0x41, 0x5B), range(0x61, 0x7B), range(0xC0, 0x250))
+_MENTION_FIELDS = ("id", "article_id", "entity_id", "start", "end", "surface", "origin", "rejected")
+
+
+class CurationError(ValueError):
+    """A correction that cannot be applied as asked; the message is for the editor."""
+
+
+# --- which articles a correction affects -----------------------------------------------
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    """Map each folded letter (or pair, for œ, æ, ß) to the characters that fold to it."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for char in map(chr, chain(*_LATIN, range(0x1E00, 0x1F00))):
+        if char.isalnum() and (folded := normalize_form(char)):
+            table[folded].add(char)
+    return {folded: "".join(sorted(chars)) for folded, chars in table.items()}
+
+
+def form_pattern(key: str) -> str:
+    """Return a PostgreSQL regex matching every spelling whose normalize_form() is key."""
+    table, parts, i = _spellings(), [], 0
+    while i < len(key):
+        char, pair = key[i], key[i : i + 2]
+        one = f"[{table[char]}]" if char in table else re.escape(char)
+        if char == " ":
+            parts.append(_SEPARATORS)
+        elif len(pair) == 2 and pair in table:
+            two = f"[{table[pair[1]]}]" if pair[1] in table else re.escape(pair[1])
+            parts.append(f"(?:{one}{two}|[{table[pair]}])")
+            i += 1
+        else:
+            parts.append(one)
+        i += 1
+    return "".join(parts)
+
+
+def _spelled(keys: Iterable[str]) -> str:
+    """Return an anchored regex for mention surfaces spelled like one of the keys."""
+    return "^(" + "|".join(form_pattern(key) for key in sorted(set(keys))) + ")$"
+
+
+def articles_with_forms(keys: Iterable[str]) -> QuerySet[Article]:
+    """Return articles with a mention spelled like one of the keys, or a body containing one."""
+    keys = {key for key in keys if key}
+    if not keys:
+        return Article.objects.none()
+    mentioned = Mention.objects.filter(article=OuterRef("pk"), surface__regex=_spelled(keys))
+    # Case and accents are spelled out in the pattern: only word boundaries are the DB's.
+    words = "|".join(form_pattern(key) for key in sorted(keys))
+    written = Q(body__regex=f"(^|[^[:alnum:]])({words})($|[^[:alnum:]])")
+    return Article.objects.filter(Q(Exists(mentioned)) | written)
+
+
+def _mentioning(entity: Entity) -> QuerySet:
+    return Mention.objects.filter(entity=entity).values_list("article_id", flat=True)
+
+
+def corrections_for(entity: Entity) -> QuerySet[Correction]:
+    """Return the corrections that involved an entity, newest first."""
+    return Correction.objects.filter(
+        Q(entity=entity) | Q(entity_ids__contains=[entity.pk])
+    ).select_related("user", "reverted_by")
+
+
+# --- bookkeeping ----------------------------------------------------------------------
+
+
+def _correct(
+    action: str,
+    user: User,
+    entity: Entity | None,
+    summary: str,
+    *,
+    retag: Iterable[int],
+    involved: Iterable[Entity | int] = (),
+    before: dict | None = None,
+    after: dict | None = None,
+) -> Correction:
+    """Record a correction, mark its entities reviewed and re-tag its articles after commit."""
+    ids = sorted({getattr(e, "pk", e) for e in chain(involved, [entity] if entity else [])})
+    Entity.objects.filter(pk__in=ids).update(reviewed=True)
+    article_ids = sorted(set(retag))
+    if article_ids:
+        Article.objects.filter(pk__in=article_ids).update(tagging_status=Article.Tagging.PENDING)
+        tagging.enqueue_tagging(article_ids)
+    user = user if user is not None and user.is_authenticated else None
+    return Correction.objects.create(
+        action=action,
+        user=user,
+        entity=entity,
+        entity_ids=ids,
+        summary=summary[:500],
+        before=before or {},
+        after=(after or {}) | {"retagged": len(article_ids)},
+    )
+
+
+def _lock(model: type[models.Model], pk: int, what: str):
+    try:
+        return model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise CurationError(f"{what} n'existe plus.") from None
+
+
+def _clean(text: str) -> tuple[str, str]:
+    text = " ".join(text.split())
+    if not (key := normalize_form(text)):
+        raise CurationError("Le texte est vide.")
+    return text, key
+
+
+def _ensure_name_alias(entity: Entity) -> None:
+    """Make the entity's own name a curated alias, so the tagger resolves its canonical name."""
+    alias, _ = EntityAlias.objects.get_or_create(
+        kind=entity.kind,
+        key=normalize_form(entity.name),
+        defaults={"entity": entity, "surface": entity.name},
+    )
+    if alias.entity_id != entity.pk:
+        raise CurationError(
+            f"« {entity.name} » désigne déjà « {alias.entity} » ({alias.get_kind_display()}) : "
+            "fusionnez les deux entités."
+        )
+    EntityAlias.objects.filter(pk=alias.pk).update(curated=True)
+
+
+def _alias_state(alias: EntityAlias, **extra) -> dict:
+    return {"key": alias.key, "surface": alias.surface, "kind": alias.kind} | extra
+
+
+def _mention_state(mention: Mention) -> dict:
+    return {field: getattr(mention, field) for field in _MENTION_FIELDS}
+
+
+# --- entities -------------------------------------------------------------------------
+
+
+def _move_aliases(other: Entity, keep: Entity, merged_ids: list[int]) -> list[dict]:
+    """Move other's aliases to keep as curated ones; return what became of each."""
+    states = []
+    for alias in sorted(other.aliases.all(), key=lambda a: a.kind != keep.kind):
+        state = _alias_state(alias, curated=alias.curated, fate="moved")
+        target = EntityAlias.objects.filter(kind=keep.kind, key=alias.key).first()
+        if target is None or target.pk == alias.pk:
+            alias.entity, alias.kind, alias.curated = keep, keep.kind, True
+            alias.save(update_fields=["entity", "kind", "curated"])
+        elif target.entity_id == keep.pk or target.entity_id in merged_ids:
+            state["fate"] = "dropped"  # keep has this name already
+            alias.delete()
+        else:
+            raise CurationError(
+                f"« {alias.surface} » désigne déjà « {target.entity} » "
+                f"({target.get_kind_display()}) : incluez-la dans la fusion."
+            )
+        states.append(state)
+    return states
+
+
+def merge(*, keep: Entity, others: Sequence[Entity], user: User) -> Correction:
+    """Move the others' mentions, names and history to keep, then delete them."""
+    other_ids = sorted({e.pk for e in others} - {keep.pk})
+    if not other_ids:
+        raise CurationError("Choisissez au moins une autre entité à fusionner.")
+    with transaction.atomic():
+        rows = Entity.objects.select_for_update().in_bulk([keep.pk, *other_ids])
+        if len(rows) != len(other_ids) + 1:
+            raise CurationError("Une des entités à fusionner n'existe plus.")
+        keep = rows[keep.pk]
+        snapshots, forms, article_ids = [], set(), set()
+        for other in (rows[pk] for pk in other_ids):
+            EntityAlias.objects.get_or_create(
+                kind=other.kind,
+                key=normalize_form(other.name),
+                defaults={"entity": other, "surface": other.name},
+            )
+            spans = list(
+                Mention.objects.filter(entity=other).values_list("article", "start", "end")
+            )
+            history = list(other.corrections.values_list("pk", flat=True))
+            aliases = _move_aliases(other, keep, other_ids)
+            snapshots.append(
+                {"id": other.pk, "kind": other.kind, "name": other.name, "slug": other.slug}
+                | {"aliases": aliases, "mentions": spans, "corrections": history}
+            )
+            forms.update(a["key"] for a in aliases)
+            article_ids.update(a for a, _, _ in spans)
+        _ensure_name_alias(keep)  # after the move: a merged entity may have held its name
+        Mention.objects.filter(entity_id__in=other_ids).update(entity=keep)
+        Correction.objects.filter(entity_id__in=other_ids).update(entity=keep)
+        Entity.objects.filter(pk__in=other_ids).delete()
+        article_ids.update(articles_with_forms(forms).values_list("pk", flat=True))
+        names = ", ".join(f"« {s['name']} »" for s in snapshots)
+        summary = f"{names} fusionné dans « {keep.name} »"
+        return _correct(
+            Action.MERGE, user, keep, summary, retag=article_ids, involved=other_ids,
+            before={"entities": snapshots}, after={"name": keep.name, "kind": keep.kind},
+        )  # fmt: skip
+
+
+def _restore_aliases(snapshot: dict, entity: Entity, keep: Entity) -> None:
+    for alias in snapshot["aliases"]:
+        fields = {"kind": alias["kind"], "curated": alias["curated"]}
+        # A name given to another entity since the merge stays where it is.
+        taken = EntityAlias.objects.filter(kind=alias["kind"], key=alias["key"])
+        if alias["fate"] == "moved":
+            current = EntityAlias.objects.filter(entity=keep, kind=keep.kind, key=alias["key"])
+            if not taken.exclude(pk__in=current.values("pk")).exists():
+                current.update(entity=entity, **fields)
+        elif not taken.exists():
+            EntityAlias.objects.create(
+                entity=entity, key=alias["key"], surface=alias["surface"], **fields
+            )
+
+
+def undo_merge(*, correction: Correction, user: User) -> Correction:
+    """Recreate the entities a merge removed, with their names, mentions and history."""
+    with transaction.atomic():
+        correction = _lock(Correction, correction.pk, "Cette correction")
+        if correction.action != Action.MERGE or correction.reverted_by_id:
+            raise CurationError("Seule une fusion pas encore annulée peut être annulée.")
+        if correction.entity_id is None:
+            raise CurationError(
+                "L'entité conservée n'existe plus : la fusion ne peut être annulée."
+            )
+        keep = _lock(Entity, correction.entity_id, "L'entité conservée")
+        restored, article_ids = [], set()
+        for snap in correction.before["entities"]:
+            slug = snap["slug"]
+            if Entity.objects.filter(slug=slug).exists():
+                slug = tagging._unique_slug(snap["name"], snap["kind"])
+            entity = Entity.objects.create(
+                pk=snap["id"], kind=snap["kind"], name=snap["name"], slug=slug
+            )
+            _restore_aliases(snap, entity, keep)
+            # Mentions go back by span: re-tagging since the merge may have replaced rows.
+            spans = {tuple(span) for span in snap["mentions"]}
+            articles = {span[0] for span in spans}
+            rows = Mention.objects.filter(entity=keep, article_id__in=articles)
+            ids = [pk for pk, *span in rows.values_list("pk", "article", "start", "end")
+                   if tuple(span) in spans]  # fmt: skip
+            Mention.objects.filter(pk__in=ids).update(entity=entity)
+            Correction.objects.filter(pk__in=snap["corrections"], entity=keep).update(entity=entity)
+            restored.append(entity)
+            article_ids.update(articles)
+        names = ", ".join(f"« {e.name} »" for e in restored)
+        undo = _correct(
+            Action.UNDO_MERGE, user, keep, f"Fusion annulée : {names} séparé de « {keep.name} »",
+            retag=article_ids, involved=restored, before={"merge": correction.pk},
+            after={"restored": [e.pk for e in restored]},
+        )  # fmt: skip
+        correction.reverted_by = undo
+        correction.save(update_fields=["reverted_by"])
+    return undo
+
+
+def rename(*, entity: Entity, name: str, user: User) -> Correction:
+    """Change an entity's canonical name; the old name stays an alias."""
+    name, _ = _clean(name)
+    with transaction.atomic():
+        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        old = entity.name
+        if name == old:
+            raise CurationError("L'entité porte déjà ce nom.")
+        EntityAlias.objects.get_or_create(
+            kind=entity.kind, key=normalize_form(old), defaults={"entity": entity, "surface": old}
+        )
+        entity.name = name
+        entity.save(update_fields=["name"])
+        _ensure_name_alias(entity)
+        return _correct(
+            Action.RENAME, user, entity, f"« {old} » renommé « {name} »",
+            retag=_mentioning(entity), before={"name": old}, after={"name": name},
+        )  # fmt: skip
+
+
+def relabel_clashes(*, entity: Entity, kind: str) -> list[Entity]:
+    """Return the other entities that already own one of entity's names as that kind."""
+    keys = entity.aliases.values_list("key", flat=True)
+    clashes = Entity.objects.filter(aliases__kind=kind, aliases__key__in=keys)
+    return list(clashes.exclude(pk=entity.pk).distinct())
+
+
+def relabel(*, entity: Entity, kind: str, user: User, merge_on_clash: bool = False) -> Correction:
+    """Change an entity's kind with its aliases; merge into a same-named entity if asked."""
+    if kind not in Entity.Kind.values:
+        raise CurationError(f"Type inconnu : {kind}.")
+    with transaction.atomic():
+        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        old = entity.kind
+        if kind == old:
+            raise CurationError("L'entité a déjà ce type.")
+        clashes = relabel_clashes(entity=entity, kind=kind)
+        label = Entity.Kind(kind).label
+        if clashes and (not merge_on_clash or len(clashes) > 1):
+            names = ", ".join(f"« {e.name} »" for e in clashes)
+            raise CurationError(
+                f"Un nom de « {entity.name} » désigne déjà {names} ({label}) : "
+                "fusionnez-les, ou changez le type en acceptant la fusion."
+            )
+        summary = f"« {entity.name} » : {Entity.Kind(old).label} → {label}"
+        if clashes:
+            _correct(
+                Action.RELABEL, user, clashes[0], f"{summary}, fusionné dans « {clashes[0]} »",
+                retag=(), involved=[entity], before={"kind": old}, after={"kind": kind},
+            )  # fmt: skip
+            return merge(keep=clashes[0], others=[entity], user=user)
+        entity.aliases.update(kind=kind, curated=True)  # the tagger now finds them as `kind`
+        entity.kind = kind
+        entity.save(update_fields=["kind"])
+        _ensure_name_alias(entity)
+        return _correct(
+            Action.RELABEL, user, entity, summary, retag=_mentioning(entity),
+            before={"kind": old}, after={"kind": kind},
+        )  # fmt: skip
+
+
+def split_alias(*, alias: EntityAlias, user: User) -> Correction:
+    """Give an alias its own entity, taking the mentions spelled like it."""
+    with transaction.atomic():
+        alias = _lock(EntityAlias, alias.pk, "Cet alias")
+        source = alias.entity
+        if alias.key == normalize_form(source.name):
+            raise CurationError(f"« {alias.surface} » est le nom de l'entité : renommez-la.")
+        slug = tagging._unique_slug(alias.surface, alias.kind)
+        entity = Entity.objects.create(kind=alias.kind, name=alias.surface, slug=slug)
+        alias.entity, alias.curated = entity, True
+        alias.save(update_fields=["entity", "curated"])
+        _ensure_name_alias(source)  # the longer name then wins over the split-off one
+        moved = Mention.objects.filter(entity=source, surface__regex=_spelled([alias.key]))
+        article_ids = list(moved.values_list("article_id", flat=True))
+        # An editor's decision: re-tagging must not fold them back into the source.
+        count = moved.update(entity=entity, origin=Mention.Origin.EDITOR)
+        return _correct(
+            Action.SPLIT, user, entity,
+            f"« {alias.surface} » séparé de « {source.name} » ({count} mentions)",
+            retag=article_ids, involved=[source],
+            before={"entity": source.pk, "name": source.name, "alias": _alias_state(alias)},
+            after={"mentions": count},
+        )  # fmt: skip
+
+
+def reject_form(*, surface: str, user: User) -> Correction:
+    """Mark a surface form as never an entity and remove its machine mentions everywhere."""
+    surface, key = _clean(surface)
+    with transaction.atomic():
+        RejectedForm.objects.get_or_create(
+            key=key, defaults={"surface": surface, "created_by": user}
+        )
+        machine = Mention.objects.filter(
+            origin__in=MACHINE, rejected=False, surface__regex=_spelled([key])
+        )
+        rows = list(machine.values_list("article_id", "entity_id"))
+        machine.delete()
+        aliases = EntityAlias.objects.filter(key=key)
+        alias_states = [_alias_state(a, entity=a.entity_id) for a in aliases]
+        aliases.delete()
+        involved = {e for _, e in rows} | {a["entity"] for a in alias_states}
+        orphans = Entity.objects.filter(pk__in=involved).exclude(
+            Exists(Mention.objects.filter(entity=OuterRef("pk")))
+            | Exists(EntityAlias.objects.filter(entity=OuterRef("pk")))
+        )
+        deleted = list(orphans.values("id", "kind", "name"))
+        orphans.delete()
+        return _correct(
+            Action.REJECT_FORM, user, None,
+            f"« {surface} » n'est pas une entité ({len(rows)} mentions retirées)",
+            retag={a for a, _ in rows}, involved=involved,
+            before={"mentions": len(rows), "aliases": alias_states, "entities": deleted},
+            after={"rejected": surface},
+        )  # fmt: skip
+
+
+def add_alias(*, entity: Entity, surface: str, user: User) -> Correction:
+    """Teach the tagger another name of an entity (lifting a rejection), and apply it."""
+    surface, key = _clean(surface)
+    with transaction.atomic():
+        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        alias = EntityAlias.objects.filter(kind=entity.kind, key=key).first()
+        if alias is not None and alias.entity_id != entity.pk:
+            raise CurationError(
+                f"« {surface} » désigne déjà « {alias.entity} » : fusionnez les deux entités."
+            )
+        before = _alias_state(alias, curated=alias.curated) if alias else {}
+        if RejectedForm.objects.filter(key=key).delete()[0]:
+            before["rejected"] = True  # the editor says it is a name after all
+        EntityAlias.objects.update_or_create(
+            kind=entity.kind,
+            key=key,
+            defaults={"curated": True},
+            create_defaults={"entity": entity, "surface": surface, "curated": True},
+        )
+        _ensure_name_alias(entity)
+        return _correct(
+            Action.ADD_ALIAS, user, entity, f"« {surface} » ajouté aux noms de « {entity.name} »",
+            retag=articles_with_forms([key]).values_list("pk", flat=True),
+            before=before, after={"surface": surface, "kind": entity.kind},
+        )  # fmt: skip
+
+
+# --- mentions -------------------------------------------------------------------------
+
+
+def reject_mention(*, mention: Mention, user: User) -> Correction:
+    """Say one mention is not an entity; re-tagging keeps that stretch of text free."""
+    with transaction.atomic():
+        mention = _lock(Mention, mention.pk, "Cette mention")
+        if mention.rejected:
+            raise CurationError("Cette mention est déjà rejetée.")
+        before = _mention_state(mention)
+        mention.rejected = True
+        mention.save(update_fields=["rejected"])
+        return _correct(
+            Action.REJECT_MENTION, user, mention.entity,
+            f"Mention « {mention.surface} » rejetée (dépêche {mention.article_id})",
+            retag=[mention.article_id], before=before, after={"rejected": True},
+        )  # fmt: skip
+
+
+def change_mention_entity(*, mention: Mention, entity: Entity, user: User) -> Correction:
+    """Attach one mention to another entity, as an editor's decision."""
+    with transaction.atomic():
+        mention = _lock(Mention, mention.pk, "Cette mention")
+        before, old = _mention_state(mention), mention.entity
+        mention.entity, mention.origin, mention.rejected = entity, Mention.Origin.EDITOR, False
+        mention.save(update_fields=["entity", "origin", "rejected"])
+        return _correct(
+            Action.CHANGE_MENTION, user, entity,
+            f"Mention « {mention.surface} » : « {old.name} » → « {entity.name} »",
+            retag=[mention.article_id], involved=[old], before=before,
+            after=_mention_state(mention),
+        )  # fmt: skip
+
+
+def occurrences(body: str, surface: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of surface in body, as whole words."""
+    pattern = rf"(?<!\w){re.escape(surface)}(?!\w)"
+    return [m.span() for m in re.finditer(pattern, body)] if surface else []
+
+
+def add_mention(
+    *,
+    article: Article,
+    surface: str,
+    user: User,
+    entity: Entity | None = None,
+    kind: str | None = None,
+    name: str | None = None,
+    every_occurrence: bool = False,
+) -> Correction:
+    """Tag surface in the article's body (first or every occurrence) as an entity."""
+    surface = surface.strip()
+    if (entity is not None) == bool(kind and name and name.strip()):
+        raise CurationError("Choisissez une entité existante, ou le type et le nom d'une nouvelle.")
+    if kind is not None and kind not in Entity.Kind.values:
+        raise CurationError(f"Type inconnu : {kind}.")
+    with transaction.atomic():
+        article = _lock(Article, article.pk, "Cette dépêche")
+        spans = occurrences(article.body, surface)
+        if not spans:
+            raise CurationError(f"« {surface} » n'apparaît pas dans cette dépêche.")
+        if entity is None:
+            entity = tagging.resolve_entity(kind=kind, name=" ".join(name.split()), surface=surface)
+        existing = list(article.mentions.all())
+        created, replaced = [], []
+        for start, end in spans:
+            overlapping = [m for m in existing if m.start < end and start < m.end]
+            if any(
+                m.origin == Mention.Origin.EDITOR
+                and not m.rejected
+                and ((m.start, m.end) != (start, end) or m.entity_id == entity.pk)
+                for m in overlapping
+            ):
+                continue  # an editor already decided about this stretch
+            for m in overlapping:
+                replaced.append(_mention_state(m))
+                existing.remove(m)
+                m.delete()
+            created.append(
+                Mention.objects.create(
+                    article=article, entity=entity, start=start, end=end,
+                    surface=article.body[start:end][:300], origin=Mention.Origin.EDITOR,
+                )
+            )  # fmt: skip
+            if not every_occurrence:
+                break
+        if not created:
+            raise CurationError(f"« {surface} » est déjà annoté partout par la rédaction.")
+        return _correct(
+            Action.ADD_MENTION, user, entity,
+            f"« {surface} » → « {entity.name} » dans la dépêche {article.pk} ({len(created)}×)",
+            retag=[article.pk], involved={m["entity_id"] for m in replaced},
+            before={"replaced": replaced},
+            after={"article": article.pk, "spans": [[m.start, m.end] for m in created]},
+        )  # fmt: skip

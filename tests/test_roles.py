@@ -1,0 +1,79 @@
+"""Every role tries every page: allowed or refused, as DESIGN.md's role table says."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import ImportBatch
+from tests.conftest import user_in
+from tests.factories import ArticleFactory, MentionFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "journalist", "editor", "archivist", "superuser"]
+OK, LOGIN, FORBIDDEN, ADMIN_LOGIN = 200, "login", 403, "admin-login"
+
+# page -> expected outcome for each role, in ROLES order
+MATRIX = {
+    "article list": (LOGIN, OK, OK, OK, OK),
+    "article page": (LOGIN, OK, OK, OK, OK),
+    "entity page": (LOGIN, OK, OK, OK, OK),
+    "search": (LOGIN, OK, OK, OK, OK),
+    "upload": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+    "batches": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+    "batch page": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+    "batch status": (LOGIN, FORBIDDEN, FORBIDDEN, OK, OK),
+    "admin": (ADMIN_LOGIN, ADMIN_LOGIN, OK, ADMIN_LOGIN, OK),
+    "admin entities": (LOGIN, ADMIN_LOGIN, OK, ADMIN_LOGIN, OK),
+    "admin users": (LOGIN, ADMIN_LOGIN, FORBIDDEN, ADMIN_LOGIN, OK),
+}
+
+
+@pytest.fixture
+def urls():
+    mention = MentionFactory()
+    batch = ImportBatch.objects.create(source=ArticleFactory().source)
+    return {
+        "article list": reverse("articles:list"),
+        "article page": mention.article.get_absolute_url(),
+        "entity page": mention.entity.get_absolute_url(),
+        "search": reverse("search:search") + "?q=Turquie",
+        "upload": reverse("articles:upload"),
+        "batches": reverse("articles:batches"),
+        "batch page": batch.get_absolute_url(),
+        "batch status": reverse("articles:batch-status", args=[batch.pk]),
+        "admin": reverse("admin:index"),
+        "admin entities": reverse("admin:articles_entity_changelist"),
+        "admin users": reverse("admin:auth_user_changelist"),
+    }
+
+
+def login_as(client, role: str) -> None:
+    if role == "anonymous":
+        return
+    if role == "superuser":
+        client.force_login(user_in(None, is_staff=True, is_superuser=True))
+    else:
+        client.force_login(user_in(role, is_staff=role == "editor"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_pages(client, urls, role):
+    login_as(client, role)
+    outcomes = {}
+    for page, expected in MATRIX.items():
+        response = client.get(urls[page])
+        if response.status_code == 302 and "/admin/login/" in response["Location"]:
+            outcomes[page] = ADMIN_LOGIN
+        elif response.status_code == 302 and "/login/" in response["Location"]:
+            outcomes[page] = LOGIN
+        else:
+            outcomes[page] = response.status_code
+    assert outcomes == {page: row[ROLES.index(role)] for page, row in MATRIX.items()}
+
+
+@pytest.mark.parametrize("role", ["journalist", "editor"])
+def test_only_archivists_can_post_an_upload(client, role):
+    login_as(client, role)
+    response = client.post(reverse("articles:upload"), {"source": "AFP", "encoding": "auto"})
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
