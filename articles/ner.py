@@ -490,6 +490,16 @@ def _apply_lexicon(t: str, spans: list[_Cand], lexicon: Lexicon) -> list[_Cand]:
                 i += n - 1
                 break
         i += 1
+    # A longer name the model found wins over a curated alias inside it ("Bachar al-Assad"
+    # stays whole when editors curated "Assad").
+    hits = [
+        hit
+        for hit in hits
+        if not any(
+            sp.start <= hit.start and hit.end <= sp.end and sp.end - sp.start > hit.end - hit.start
+            for sp in spans
+        )
+    ]
     occupied, model = _Occupied(hits), {(sp.start, sp.end) for sp in spans if sp.origin == "model"}
     for hit in hits:
         if (hit.start, hit.end) in model:

@@ -27,13 +27,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def sync_groups(group_model, permission_model) -> None:
-    """Create the role groups and give each exactly its permissions."""
+    """Create the role groups and give each its permissions that exist at this migration."""
     for role, names in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=role)
-        permissions = []
-        for name in names:
-            app_label, codename = name.split(".")
-            permissions.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+        wanted = {tuple(name.split(".")) for name in names}
+        permissions = [
+            permission
+            for permission in permission_model.objects.select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
         group.permissions.set(permissions)

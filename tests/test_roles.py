@@ -77,3 +77,18 @@ def test_only_archivists_can_post_an_upload(client, role):
     response = client.post(reverse("articles:upload"), {"source": "AFP", "encoding": "auto"})
     assert response.status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+def test_groups_hold_exactly_the_documented_permissions():
+    from django.contrib.auth.models import Group
+
+    from articles.roles import ROLE_PERMISSIONS
+
+    for role, names in ROLE_PERMISSIONS.items():
+        held = {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(name=role).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        assert held == set(names), role

@@ -493,3 +493,12 @@ def test_batch_equals_single_texts(reference_text):
     assert len(batch) == len(texts)
     assert all(type(s) is Span for spans in batch for s in spans)
     assert all(type(v) in (int, str) for s in batch[0] for v in vars(s).values())
+
+
+def test_curated_alias_inside_a_longer_name_keeps_the_longer_name():
+    lexicon = Lexicon.build([("Assad", "PER", "Bachar al-Assad")], [])
+    text = "Le président Bachar al-Assad a parlé. Assad a ensuite quitté Damas."
+    spans = extract_entities(text, lexicon=lexicon)
+    texts = [(s.text, s.canonical) for s in spans if s.label == "PER"]
+    assert ("Bachar al-Assad", "Bachar al-Assad") in texts
+    assert ("Assad", "Bachar al-Assad") in texts
