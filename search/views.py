@@ -1,6 +1,107 @@
-from django.http import HttpRequest, HttpResponse
+"""The search page and its CSV export."""
+
+import csv
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from search import presenters, services
+from search.forms import SearchForm
+
+PER_PAGE = 20
 
 
+def _page_number(raw: str | None) -> tuple[int, str]:
+    if raw in (None, ""):
+        return 1, ""
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1:
+        return 1, f"« {raw[:20]} » n'est pas un numéro de page : voici la première page."
+    return number, ""
+
+
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "search/search.html", {})
+    form = SearchForm(request.GET)
+    params = request.GET
+    context = {"form": form, "notices": [], "per_page": PER_PAGE}
+    if not form.is_valid():
+        return render(request, "search/search.html", context)
+    page, notice = _page_number(params.get("page"))
+    if notice:
+        context["notices"].append(notice)
+    search_request = form.search_request(page=page, per_page=PER_PAGE)
+    outcome = services.search_articles(search_request)
+    hits = outcome.hits
+    paging = presenters.pagination(hits.total, page, PER_PAGE, params)
+    granularity, bars = presenters.histogram(hits.months, params)
+    context.update(
+        {
+            "outcome": outcome,
+            "search": search_request,
+            "has_query": bool(search_request.q),
+            "browsing": not (
+                search_request.q
+                or search_request.filters
+                or form.cleaned_data.get("date_from")
+                or form.cleaned_data.get("date_to")
+            ),
+            "past_end": hits.total > 0 and page > paging.pages,
+            "pagination": paging,
+            "facet_groups": presenters.facet_groups(hits, search_request, params),
+            "active_filters": presenters.active_filters(search_request, params),
+            "histogram": bars,
+            "granularity": granularity,
+            "sort_links": presenters.sort_links(
+                params, search_request.sort, bool(search_request.q)
+            ),
+            "suggestion_url": presenters.url_with(params, replace={"q": hits.suggestion})
+            if hits.suggestion
+            else "",
+            "export_url": presenters.url_with(params, replace={"sort": search_request.sort}),
+        }
+    )
+    return render(request, "search/search.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+@permission_required("articles.export_results", raise_exception=True)
+def export(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(e for errors in form.errors.values() for e in errors)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    search_request = form.search_request(page=1, per_page=PER_PAGE)
+    try:
+        rows = services.export_rows(search_request, absolute_url=request.build_absolute_uri)
+        first = next(rows)
+    except services.QuerySyntaxError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    except (services.IndexUnavailable, services.EngineUnavailable):
+        return HttpResponse(
+            "L'index de recherche est en cours de reconstruction : réessayez dans un moment.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(first)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="recherche-{stamp}.csv"'
+    return response
