@@ -53,7 +53,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "articles/entity_detail.html",
         {
             "entity": entity,
-            "aliases": entity.aliases.order_by("surface"),
+            "aliases": entity.aliases.exclude(surface=entity.name).order_by("surface"),
             "mention_count": entity.mentions.filter(rejected=False).count(),
             "page": page,
             "timeline": selectors.entity_timeline(entity),
