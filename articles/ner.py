@@ -491,20 +491,22 @@ def _apply_lexicon(t: str, spans: list[_Cand], lexicon: Lexicon) -> list[_Cand]:
                 break
         i += 1
     # A longer name the model found wins over a curated alias inside it ("Bachar al-Assad"
-    # stays whole when editors curated "Assad").
-    hits = [
-        hit
-        for hit in hits
-        if not any(
-            sp.start <= hit.start and hit.end <= sp.end and sp.end - sp.start > hit.end - hit.start
-            for sp in spans
-        )
-    ]
+    # stays whole when editors curated "Assad"), but only when what it adds is a name:
+    # "Tupolev russe" is the curated "Tupolev" and a lowercase adjective.
+    hits = [hit for hit in hits if not any(_extends_name(t, sp, hit) for sp in spans)]
     occupied, model = _Occupied(hits), {(sp.start, sp.end) for sp in spans if sp.origin == "model"}
     for hit in hits:
         if (hit.start, hit.end) in model:
             hit.origin = "model"  # the model found exactly this span; the editors named it
     return [sp for sp in spans if occupied.free(sp.start, sp.end)] + hits
+
+
+def _extends_name(t: str, outer: _Cand, inner: _Cand) -> bool:
+    """Whether outer strictly contains inner and adds a capitalised word to it."""
+    if not (outer.start <= inner.start and inner.end <= outer.end):
+        return False
+    extra = t[outer.start : inner.start] + " " + t[inner.end : outer.end]
+    return any(word[0].isupper() for word in _TOKEN_RE.findall(extra))
 
 
 def _resolve_surnames(text: str, spans: list[_Cand]) -> None:

@@ -502,3 +502,13 @@ def test_curated_alias_inside_a_longer_name_keeps_the_longer_name():
     texts = [(s.text, s.canonical) for s in spans if s.label == "PER"]
     assert ("Bachar al-Assad", "Bachar al-Assad") in texts
     assert ("Assad", "Bachar al-Assad") in texts
+
+
+def test_curated_alias_wins_over_a_model_span_that_only_adds_lowercase_words():
+    # The model reads "Tupolev russe" as one name; the editors' "Tupolev" is the name.
+    lexicon = Lexicon.build([("Tupolev", "MISC", "Tupolev")], [])
+    text = "Un Tupolev russe a bombardé Raqa, fief de Daech en Syrie."
+    spans = extract_entities(text, lexicon=lexicon)
+    assert [(s.text, s.label, s.origin) for s in spans if "Tupolev" in s.text] == [
+        ("Tupolev", "MISC", "rule")
+    ]
