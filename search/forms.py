@@ -1,0 +1,63 @@
+"""The search form: a GET form, so every result page is a permalink."""
+
+from django import forms
+
+from search.query import FILTER_FIELDS, MAX_QUERY_LENGTH, SORTS, SearchRequest
+
+MAX_FILTERS = 20
+MAX_FILTER_LENGTH = 300
+SORT_CHOICES = list(zip(SORTS, ("Pertinence", "Plus récentes", "Plus anciennes"), strict=True))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": (
+                "Votre recherche est trop longue (%(show_value)d caractères) : "
+                "%(limit_value)d caractères au plus."
+            )
+        },
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "size": 50}),
+    )
+    date_from = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(label="Tri", choices=SORT_CHOICES, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("La date de début est postérieure à la date de fin.")
+        return data
+
+    def filters(self) -> tuple[tuple[str, str], ...]:
+        """Return the active facet filters (?person=…&place=…), deduplicated, bounded."""
+        found: list[tuple[str, str]] = []
+        for name in FILTER_FIELDS:
+            for value in self.data.getlist(name):
+                value = " ".join(value.split())[:MAX_FILTER_LENGTH]
+                if value and (name, value) not in found:
+                    found.append((name, value))
+        return tuple(found[:MAX_FILTERS])
+
+    def search_request(self, *, page: int, per_page: int) -> SearchRequest:
+        """Build the engine request from a valid form."""
+        data = self.cleaned_data
+        q = data.get("q") or ""
+        sort = data.get("sort") or ("relevance" if q else "newest")
+        return SearchRequest(
+            q=q,
+            filters=self.filters(),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            sort=sort,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+        )

@@ -1,0 +1,165 @@
+"""Indexing service: mark articles, drain the queue into the index, find and repair drift.
+
+Everything that changes what search shows calls `mark_articles` inside its transaction.
+Only the index worker (`search.tasks.process_index_queue`, queue `index`, concurrency 1) and
+the management commands call `process_queue`, so one process writes the index at a time.
+"""
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from haystack import connections
+from haystack.utils import get_model_ct
+from kombu.exceptions import OperationalError as BrokerError
+
+from articles.models import Article
+from search.documents import articles_for_index, expected_versions
+from search.models import IndexQueue
+from search.query import IndexUnavailable
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+TIME_BUDGET_SECONDS = 1200
+
+
+def mark_articles(article_ids: Iterable[int]) -> None:
+    """Record articles as needing (re)indexing; the index worker is told after commit."""
+    if _enqueue(article_ids):
+        transaction.on_commit(send_index_task)
+
+
+def _enqueue(article_ids: Iterable[int]) -> int:
+    ids = sorted({int(pk) for pk in article_ids})
+    now = timezone.now()
+    IndexQueue.objects.bulk_create(
+        [IndexQueue(article_id=pk, marked_at=now) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["article_id"],
+        update_fields=["marked_at"],
+        batch_size=1000,
+    )
+    return len(ids)
+
+
+def mark_deleted(article_ids: Iterable[int]) -> None:
+    """Record deleted articles: the worker removes documents whose article is gone."""
+    mark_articles(article_ids)
+
+
+def send_index_task() -> bool:
+    """Wake the index worker; False when the broker is down (the beat sweep drains later)."""
+    from search.tasks import process_index_queue
+
+    try:
+        process_index_queue.apply_async(
+            retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2}
+        )
+    except (BrokerError, ConnectionError, OSError) as error:
+        logger.warning("broker unreachable, the index queue waits for the sweep: %s", error)
+        return False
+    return True
+
+
+def search_backend():
+    return connections["default"].get_backend()
+
+
+def article_index():
+    return connections["default"].get_unified_index().get_index(Article)
+
+
+def document_id(article_id: int) -> str:
+    return f"{get_model_ct(Article)}.{article_id}"
+
+
+@dataclass
+class QueueReport:
+    indexed: int = 0
+    removed: int = 0
+    batches: int = 0
+    remaining: bool = False
+
+
+def process_batch(rows: list[tuple[int, object]]) -> tuple[int, int]:
+    """Index one batch of queue rows in one commit; return (indexed, removed)."""
+    ids = [article_id for article_id, _ in rows]
+    articles = list(articles_for_index().filter(pk__in=ids))
+    present = {article.pk for article in articles}
+    removed = [document_id(pk) for pk in ids if pk not in present]
+    search_backend().apply(article_index(), articles, removed)
+    # A row marked again while we worked keeps its newer marked_at and stays queued.
+    done = reduce(or_, (Q(article_id=pk, marked_at=marked) for pk, marked in rows))
+    IndexQueue.objects.filter(done).delete()
+    return len(articles), len(removed)
+
+
+def process_queue(
+    *, batch_size: int = BATCH_SIZE, time_budget: float = TIME_BUDGET_SECONDS
+) -> QueueReport:
+    """Drain the index queue in batches, oldest marks first, until empty or out of time."""
+    report = QueueReport()
+    deadline = time.monotonic() + time_budget
+    while True:
+        rows = list(
+            IndexQueue.objects.order_by("marked_at", "article_id").values_list(
+                "article_id", "marked_at"
+            )[:batch_size]
+        )
+        if not rows:
+            return report
+        indexed, removed = process_batch(rows)
+        report.indexed += indexed
+        report.removed += removed
+        report.batches += 1
+        if time.monotonic() > deadline:
+            report.remaining = IndexQueue.objects.exists()
+            return report
+
+
+@dataclass
+class IndexDrift:
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+    queued: int = 0
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+    @property
+    def article_ids(self) -> list[int]:
+        return sorted({*self.missing, *self.stale, *self.extra})
+
+
+def find_drift() -> IndexDrift:
+    """Compare every article's version with the index: missing, stale and extra documents."""
+    try:
+        indexed = search_backend().indexed_versions()
+    except IndexUnavailable:
+        indexed = {}
+    drift = IndexDrift()
+    for pk, version in expected_versions():
+        found = indexed.pop(pk, None)
+        if found is None:
+            drift.missing.append(pk)
+        elif found != version:
+            drift.stale.append(pk)
+    drift.extra = sorted(indexed)
+    if not drift.clean:
+        drift.queued = IndexQueue.objects.filter(article_id__in=drift.article_ids).count()
+    return drift
+
+
+def repair(drift: IndexDrift) -> QueueReport:
+    """Mark every drifting article and drain the queue now."""
+    _enqueue(drift.article_ids)
+    return process_queue(time_budget=float("inf"))

@@ -1,0 +1,183 @@
+"""What the search page shows around the results: facet links, filter chips, the histogram,
+pagination. Every link is the current permalink with one parameter changed."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from django.http import QueryDict
+
+from search.query import FILTER_FIELDS, SearchHits, SearchRequest
+
+FACET_LABELS = {
+    "person": "Personnes",
+    "place": "Lieux",
+    "org": "Organisations",
+    "source": "Sources",
+    "misc": "Divers",
+}
+MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+MONTHLY_SPAN = 36
+
+
+def url_with(params: QueryDict, *, add=(), remove=(), replace=None) -> str:
+    """Return "?…" for the current parameters with some added, removed or replaced; the page
+    number always goes (a new filter means a new first page)."""
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in remove:
+        query.setlist(key, [v for v in query.getlist(key) if " ".join(v.split()) != value])
+    for key, value in add:
+        query.appendlist(key, value)
+    for key, value in (replace or {}).items():
+        if value:
+            query[key] = value
+        else:
+            query.pop(key, None)
+    return f"?{query.urlencode()}"
+
+
+@dataclass
+class FacetItem:
+    name: str
+    count: int
+    url: str
+    active: bool
+
+
+@dataclass
+class FacetGroup:
+    label: str
+    param: str
+    items: list[FacetItem]
+
+
+def facet_groups(hits: SearchHits, request: SearchRequest, params: QueryDict) -> list[FacetGroup]:
+    """Top names per facet, each a link that adds its filter, or removes it when active."""
+    active = set(request.filters)
+    groups = []
+    for param, label in FACET_LABELS.items():
+        items = []
+        for name, count in hits.facets.get(FILTER_FIELDS[param], []):
+            on = (param, name) in active
+            link = {"remove": [(param, name)]} if on else {"add": [(param, name)]}
+            items.append(FacetItem(name, count, url_with(params, **link), on))
+        if items:
+            groups.append(FacetGroup(label, param, items))
+    return groups
+
+
+@dataclass
+class ActiveFilter:
+    label: str
+    value: str
+    remove_url: str
+
+
+def active_filters(request: SearchRequest, params: QueryDict) -> list[ActiveFilter]:
+    """The filters in force, each with a link that removes it."""
+    chips = [
+        ActiveFilter(FACET_LABELS[param], value, url_with(params, remove=[(param, value)]))
+        for param, value in request.filters
+    ]
+    if request.date_from or request.date_to:
+        start = request.date_from.strftime("%d/%m/%Y") if request.date_from else "…"
+        end = request.date_to.strftime("%d/%m/%Y") if request.date_to else "…"
+        remove = url_with(params, replace={"date_from": "", "date_to": ""})
+        chips.append(ActiveFilter("Dates", f"{start} – {end}", remove))
+    return chips
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    level: int
+    url: str
+    start: date
+    end: date
+
+
+def histogram(months: dict[int, int], params: QueryDict) -> tuple[str, list[Bar]]:
+    """Bars of results per month, or per year when the results span more than three years;
+    each bar links to its period. A bar's level (0-20) is its height in twentieths."""
+    if not months:
+        return "", []
+    first, last = min(months), max(months)
+    periods: list[tuple[str, int, date, date]] = []
+    if last - first < MONTHLY_SPAN:
+        for month in range(first, last + 1):
+            year, index = 1970 + month // 12, month % 12
+            end_day = calendar.monthrange(year, index + 1)[1]
+            start, end = date(year, index + 1, 1), date(year, index + 1, end_day)
+            periods.append((f"{MONTHS[index]} {year}", months.get(month, 0), start, end))
+        granularity = "mois"
+    else:
+        years: dict[int, int] = {}
+        for month, count in months.items():
+            years[1970 + month // 12] = years.get(1970 + month // 12, 0) + count
+        for year in range(min(years), max(years) + 1):
+            periods.append((str(year), years.get(year, 0), date(year, 1, 1), date(year, 12, 31)))
+        granularity = "année"
+    tallest = max(count for _, count, _, _ in periods)
+    bars = [
+        Bar(
+            label=label,
+            count=count,
+            level=max(1, round(20 * count / tallest)) if count else 0,
+            url=url_with(
+                params, replace={"date_from": start.isoformat(), "date_to": end.isoformat()}
+            ),
+            start=start,
+            end=end,
+        )
+        for label, count, start, end in periods
+    ]
+    return granularity, bars
+
+
+@dataclass
+class Pagination:
+    number: int
+    pages: int
+    previous_url: str
+    next_url: str
+    last_url: str
+
+
+def pagination(total: int, page: int, per_page: int, params: QueryDict) -> Pagination:
+    pages = max(1, -(-total // per_page))
+
+    def page_url(number: int) -> str:
+        return url_with(params, replace={"page": str(number) if number > 1 else ""})
+
+    return Pagination(
+        number=page,
+        pages=pages,
+        previous_url=page_url(page - 1) if 1 < page <= pages else "",
+        next_url=page_url(page + 1) if page < pages else "",
+        last_url=page_url(pages),
+    )
+
+
+def sort_links(params: QueryDict, current: str, has_query: bool) -> list[tuple[str, str, bool]]:
+    """(label, url, active) for each sort order; relevance only means something with words."""
+    labels = {"relevance": "Pertinence", "newest": "Plus récentes", "oldest": "Plus anciennes"}
+    return [
+        (label, url_with(params, replace={"sort": key}), key == current)
+        for key, label in labels.items()
+        if has_query or key != "relevance"
+    ]

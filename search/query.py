@@ -1,0 +1,150 @@
+"""The search request and response shared by every engine, and the query language.
+
+Syntax: words (all required), OR, NOT or -word, "exact phrase", parentheses, and the field
+prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"Bachar al-Assad").
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from whoosh import qparser, query
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_QUERY_LENGTH = 1000
+
+# URL parameter -> index field, for the facet filters and the query's field prefixes.
+FILTER_FIELDS = {
+    "person": "people",
+    "place": "places",
+    "org": "orgs",
+    "misc": "misc",
+    "source": "source",
+}
+FIELD_ALIASES = {
+    "title": ["titre"],
+    "people": ["person", "personne"],
+    "places": ["place", "lieu"],
+    "orgs": ["org", "organisation"],
+    "source": [],
+}
+HIGHLIGHT_FIELDS = frozenset({"text", "title"})
+
+
+class QuerySyntaxError(ValueError):
+    """A query the parser would misread; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    facet_limit: int = 12
+    with_facets: bool = True
+
+    def filter_values(self, fieldname: str) -> list[str]:
+        return [value for name, value in self.filters if name == fieldname]
+
+
+@dataclass
+class SearchHits:
+    total: int = 0
+    ids: list[int] = field(default_factory=list)
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    months: dict[int, int] = field(default_factory=dict)
+    terms: frozenset[str] = frozenset()
+    suggestion: str = ""
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing or empty: it is being (re)built."""
+
+
+_QUOTED = re.compile(r'("[^"]*")')
+_MINUS = re.compile(r"(^|[\s(])-(?=[^\s\-])")
+_PLUS = re.compile(r"(^|[\s(])\+(?=\S)")
+_FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-zÀ-ÿ]+):(?=\s|$)")
+
+
+def check_syntax(text: str) -> None:
+    """Raise QuerySyntaxError for unbalanced quotes or parentheses and dangling operators."""
+    if text.count('"') % 2:
+        raise QuerySyntaxError(
+            "Un guillemet n'est pas refermé : une expression exacte s'écrit entre deux "
+            'guillemets, par exemple "État islamique".'
+        )
+    depth = 0
+    for char in _QUOTED.sub("", text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise QuerySyntaxError(
+            "Les parenthèses ne sont pas équilibrées : chaque ( a besoin d'une )."
+        )
+    words = _QUOTED.sub('""', text).split()
+    if words and (words[0] in ("AND", "OR") or words[-1] in ("AND", "OR", "NOT")):
+        raise QuerySyntaxError(
+            "Un opérateur (AND, OR, NOT) n'a rien à relier : écrivez un mot de chaque côté "
+            "de OR, et un mot après NOT."
+        )
+    match = _FIELD_PREFIX.search(_QUOTED.sub('""', text))
+    prefixes = set(FIELD_ALIASES) | {alias for names in FIELD_ALIASES.values() for alias in names}
+    if match and match.group(1).lower() in prefixes:
+        raise QuerySyntaxError(
+            f"« {match.group(1)}: » attend une valeur collée aux deux-points, par exemple "
+            f'{match.group(1)}:"Bachar al-Assad".'
+        )
+
+
+def normalise_operators(text: str) -> str:
+    """Rewrite -word as NOT word and drop +, outside quoted phrases."""
+    parts = _QUOTED.split(text)
+    for i in range(0, len(parts), 2):
+        parts[i] = _PLUS.sub(r"\1", _MINUS.sub(r"\1NOT ", parts[i]))
+    return "".join(parts)
+
+
+def make_parser(schema, content_field: str) -> qparser.QueryParser:
+    """Build the query parser: AND by default, French analysis, the documented prefixes."""
+    parser = qparser.QueryParser(content_field, schema, group=qparser.AndGroup)
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.EveryPlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    return parser
+
+
+def parse(parser: qparser.QueryParser, text: str) -> query.Query | None:
+    """Parse a checked query; None when nothing searchable is left (e.g. only stop words)."""
+    parsed = parser.parse(normalise_operators(text)).normalize()
+    if parsed is query.NullQuery:
+        return None
+    return parsed
+
+
+def positive_terms(parsed: query.Query) -> frozenset[str]:
+    """Return the indexed terms a result should show highlighted (never the NOT ones)."""
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, query.Not):
+            return
+        if isinstance(node, query.AndNot):
+            walk(node.a)
+            return
+        if node.is_leaf():
+            for fieldname, text in node.terms(phrases=True):
+                if fieldname in HIGHLIGHT_FIELDS:
+                    found.add(text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(parsed)
+    return frozenset(found)

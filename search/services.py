@@ -1,0 +1,221 @@
+"""Search service: run a request on the configured engine and load what the page shows."""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from haystack import connections
+from whoosh.qparser import QueryParserError
+
+from articles.models import Article, Mention
+from search.highlighting import marked, snippet
+from search.query import (
+    IndexUnavailable,
+    QuerySyntaxError,
+    SearchHits,
+    SearchRequest,
+    check_syntax,
+)
+
+logger = logging.getLogger(__name__)
+
+CHIPS_PER_RESULT = 8
+EXPORT_LIMIT = 10_000
+# Elasticsearch refuses deeper pages by default, and nobody reads page 600.
+RESULT_WINDOW = 10_000
+
+
+class EngineUnavailable(RuntimeError):
+    """The search engine did not answer (a cluster down, a corrupt index)."""
+
+
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError]
+    try:
+        from elasticsearch import TransportError
+
+        errors.append(TransportError)
+    except ImportError:  # pragma: no cover - the client is a requirement
+        pass
+    return tuple(errors)
+
+
+@dataclass
+class Chip:
+    kind: str
+    name: str
+    url: str
+
+
+@dataclass
+class Result:
+    article: Article
+    title: SafeString
+    snippet: SafeString
+    chips: list[Chip] = field(default_factory=list)
+
+
+@dataclass
+class SearchOutcome:
+    request: SearchRequest
+    hits: SearchHits = field(default_factory=SearchHits)
+    results: list[Result] = field(default_factory=list)
+    error: str = ""
+    unavailable: bool = False
+    empty_archive: bool = False
+    beyond_window: bool = False
+
+
+def run(request: SearchRequest) -> SearchHits:
+    """Run a checked request on the engine; raise QuerySyntaxError, IndexUnavailable or
+    EngineUnavailable."""
+    check_syntax(request.q)
+    backend = connections["default"].get_backend()
+    try:
+        return backend.archive_search(request)
+    except QueryParserError as error:
+        raise QuerySyntaxError(f"La recherche n'a pas pu être lue : {error}") from error
+    except (IndexUnavailable, QuerySyntaxError):
+        raise
+    except _engine_errors() as error:
+        logger.exception("search engine failed")
+        raise EngineUnavailable(str(error)) from error
+
+
+ENTITY_FILTERS = {"PER": "person", "LOC": "place", "ORG": "org", "MISC": "misc"}
+
+
+def entity_context(*, kind: str, name: str, limit: int = 10) -> SearchHits:
+    """Return an entity's dispatches per month and the entities most often beside it.
+
+    For entity pages: `months` maps months since 1970-01 to counts, `facets` the top names
+    per kind among the entity's dispatches (the entity itself left out). Raises
+    IndexUnavailable or EngineUnavailable like `run`.
+    """
+    request = SearchRequest(filters=((ENTITY_FILTERS[kind], name),), limit=0, facet_limit=limit + 1)
+    hits = run(request)
+    hits.facets = {
+        field: [(other, count) for other, count in names if other != name][:limit]
+        for field, names in hits.facets.items()
+    }
+    return hits
+
+
+def search_articles(request: SearchRequest) -> SearchOutcome:
+    """Answer the search page: hits, the page's articles with snippets and entity chips."""
+    outcome = SearchOutcome(request)
+    if request.offset + request.limit > RESULT_WINDOW:
+        outcome.beyond_window = True
+        request = replace(request, offset=0, limit=0)
+    try:
+        outcome.hits = run(request)
+    except QuerySyntaxError as error:
+        outcome.error = str(error)
+        return outcome
+    except IndexUnavailable:
+        # A new archive has no index yet, and nothing to rebuild.
+        outcome.empty_archive = not Article.objects.exists()
+        outcome.unavailable = not outcome.empty_archive
+        return outcome
+    except EngineUnavailable:
+        outcome.error = "Le moteur de recherche ne répond pas : réessayez dans un moment."
+        return outcome
+    outcome.results = load_results(outcome.hits.ids, outcome.hits.terms)
+    return outcome
+
+
+def load_results(ids: list[int], terms: frozenset[str]) -> list[Result]:
+    """Load the page's articles in the engine's order (two queries), with snippets."""
+    articles = Article.objects.select_related("source").in_bulk(ids)
+    chips = entity_chips(list(articles))
+    return [
+        Result(
+            article=articles[pk],
+            title=marked(articles[pk].title, terms),
+            snippet=snippet(articles[pk].body, terms),
+            chips=chips.get(pk, []),
+        )
+        for pk in ids
+        if pk in articles
+    ]
+
+
+def entity_chips(article_ids: list[int]) -> dict[int, list[Chip]]:
+    """Return each article's most mentioned entities, in one query."""
+    rows = (
+        Mention.objects.filter(article_id__in=article_ids, rejected=False)
+        .values("article_id", "entity__kind", "entity__name", "entity__slug")
+        .annotate(mentions=Count("id"))
+        .order_by("article_id", "-mentions", "entity__name")
+    )
+    chips: dict[int, list[Chip]] = defaultdict(list)
+    for row in rows:
+        found = chips[row["article_id"]]
+        if len(found) < CHIPS_PER_RESULT:
+            url = reverse("articles:entity", args=[row["entity__slug"]])
+            found.append(Chip(row["entity__kind"], row["entity__name"], url))
+    return chips
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "date",
+    "source",
+    "titre",
+    "signature",
+    "lieu",
+    "personnes",
+    "lieux",
+    "organisations",
+    "url",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: object) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (CSV injection)."""
+    text = "" if cell is None else str(cell)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def export_rows(request: SearchRequest, *, absolute_url) -> Iterator[list[str]]:
+    """Yield the CSV header and one row per result (at most EXPORT_LIMIT), neutralised."""
+    hits = run(
+        SearchRequest(
+            **{**request.__dict__, "offset": 0, "limit": EXPORT_LIMIT, "with_facets": False}
+        )
+    )
+    yield list(EXPORT_COLUMNS)
+    for start in range(0, len(hits.ids), 500):
+        chunk = hits.ids[start : start + 500]
+        articles = Article.objects.select_related("source").defer("body").in_bulk(chunk)
+        names: dict[tuple[int, str], list[str]] = defaultdict(list)
+        mentions = (
+            Mention.objects.filter(article_id__in=chunk, rejected=False)
+            .values_list("article_id", "entity__kind", "entity__name")
+            .distinct()
+            .order_by("article_id", "entity__name")
+        )
+        for article_id, kind, name in mentions:
+            names[(article_id, kind)].append(name)
+        for pk in chunk:
+            article = articles.get(pk)
+            if article is None:
+                continue
+            row = [
+                article.pk,
+                article.published_on.isoformat() if article.published_on else "",
+                article.source.name,
+                article.title,
+                article.byline,
+                article.dateline_place,
+                "; ".join(names[(pk, "PER")]),
+                "; ".join(names[(pk, "LOC")]),
+                "; ".join(names[(pk, "ORG")]),
+                absolute_url(article.get_absolute_url()),
+            ]
+            yield [neutralise(cell) for cell in row]

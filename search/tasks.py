@@ -1,0 +1,27 @@
+"""The index worker's task: the only writer of the index (queue `index`, concurrency 1)."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from whoosh.index import LockError
+
+from search import indexing
+
+# FileNotFoundError: rebuild_index deleted the index folder under a running batch.
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, LockError, FileNotFoundError)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=10,
+    soft_time_limit=1500,
+    time_limit=1700,
+)
+def process_index_queue() -> dict:
+    """Drain the index queue (safe to run twice: an empty queue is a no-op)."""
+    report = indexing.process_queue()
+    if report.remaining:
+        indexing.send_index_task()
+    return {"indexed": report.indexed, "removed": report.removed, "batches": report.batches}

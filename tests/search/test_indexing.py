@@ -1,0 +1,236 @@
+"""The single-writer path: marking, draining the queue, check_index, haystack's commands."""
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+from django.urls import reverse
+from whoosh import index as whoosh_index
+
+from articles.models import Article, Entity
+from search import indexing, services
+from search.models import IndexQueue
+from search.query import SearchRequest
+from search.tasks import process_index_queue
+from tests.factories import SourceFactory
+from tests.search.conftest import entity, make_article, masakhane_rows, mention
+
+
+def hits(q="", **options):
+    return services.run(SearchRequest(q=q, limit=100, **options))
+
+
+def generation(backend) -> int:
+    return whoosh_index.open_dir(backend.path).latest_generation()
+
+
+@pytest.fixture
+def articles(db):
+    source = SourceFactory(name="BBC Afrique")
+    return [
+        make_article(source=source, title=row["headline"], body=row["text"])
+        for row in masakhane_rows(6)
+    ]
+
+
+def test_mark_articles_queues_rows_and_wakes_the_worker_after_commit(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        indexing.mark_articles([3, 1, 3, 2])
+    assert sorted(IndexQueue.objects.values_list("article_id", flat=True)) == [1, 2, 3]
+    assert callbacks == [indexing.send_index_task]
+    with django_capture_on_commit_callbacks() as callbacks:
+        indexing.mark_articles([])
+    assert callbacks == []
+
+
+def test_marking_again_moves_the_mark_forward(db):
+    indexing.mark_articles([7])
+    first = IndexQueue.objects.get(article_id=7).marked_at
+    indexing.mark_articles([7])
+    assert IndexQueue.objects.get(article_id=7).marked_at > first
+    assert IndexQueue.objects.count() == 1
+
+
+def _forget_broker_connections(app):
+    # Celery keeps a pool of connections to the broker it first used: drop it.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def dead_broker():
+    from newsroom.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:9/0"
+    _forget_broker_connections(app)
+    yield
+    app.conf.broker_url = previous
+    _forget_broker_connections(app)
+
+
+def test_a_broker_outage_leaves_the_queue_for_the_sweep(db, dead_broker):
+    indexing.mark_articles([5])
+    assert indexing.send_index_task() is False
+    assert IndexQueue.objects.filter(article_id=5).exists()
+
+
+def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index):
+    first, second = articles[:2]
+    indexing.mark_articles([first.pk, second.pk])
+    assert process_index_queue() == {"indexed": 2, "removed": 0, "batches": 1}
+    assert not IndexQueue.objects.exists()
+    assert set(hits().ids) == {first.pk, second.pk}
+
+    person = entity("PER", "Cyril Ramaphosa")
+    mention(first, person, first.body.split()[0])
+    indexing.mark_articles([first.pk])
+    indexing.process_queue()
+    assert hits(filters=(("person", "Cyril Ramaphosa"),)).ids == [first.pk]
+
+    gone = second.pk
+    second.delete()
+    indexing.mark_deleted([gone])
+    assert process_index_queue()["removed"] == 1
+    assert hits().ids == [first.pk]
+    drift = indexing.find_drift()
+    assert (drift.stale, drift.extra) == ([], [])
+    assert set(drift.missing) == {a.pk for a in articles[2:]}
+
+
+def test_each_batch_is_one_commit(articles, fresh_index):
+    indexing.mark_articles([articles[0].pk])
+    indexing.process_queue()
+    before = generation(fresh_index)
+    indexing.mark_articles(a.pk for a in articles)
+    report = indexing.process_queue(batch_size=4)
+    assert (report.batches, report.indexed) == (2, 6)
+    assert generation(fresh_index) == before + 2
+
+
+def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_index):
+    from search.backends.merging import TIER_WIDTH, tier
+
+    assert [tier(n) for n in (1, 999, 1000, 9_999, 10_000, 250_000)] == [0, 0, 1, 1, 2, 3]
+    for _ in range(3):
+        indexing.mark_articles(a.pk for a in articles)
+        indexing.process_queue(batch_size=1)
+    segments = whoosh_index.open_dir(fresh_index.path).reader().leaf_readers()
+    assert len(segments) < TIER_WIDTH
+    # Each article was re-indexed three times: merging dropped the replaced copies.
+    assert sum(reader.doc_count_all() for reader, _ in segments) < 2 * len(articles)
+    assert hits().total == len(articles)
+
+
+def test_a_row_marked_again_while_processed_stays_queued(articles, fresh_index):
+    indexing.mark_articles([articles[0].pk, articles[1].pk])
+    rows = list(IndexQueue.objects.values_list("article_id", "marked_at"))
+    indexing.mark_articles([articles[1].pk])
+    indexing.process_batch(rows)
+    assert list(IndexQueue.objects.values_list("article_id", flat=True)) == [articles[1].pk]
+
+
+def test_check_index_reports_drift_and_fix_repairs_it(articles, fresh_index):
+    indexing.mark_articles(a.pk for a in articles)
+    indexing.process_queue()
+    out = StringIO()
+    call_command("check_index", stdout=out)
+    assert "The index matches the database." in out.getvalue()
+
+    unindexed = make_article(source=articles[0].source, title="Inédit", body="Jamais indexé.")
+    renamed = Entity.objects.create(kind="ORG", name="Union africaine", slug="ua-org")
+    mention(articles[0], renamed, articles[0].body.split()[0])
+    indexing.mark_articles([articles[0].pk])
+    indexing.process_queue()
+    Entity.objects.filter(pk=renamed.pk).update(name="Union Africaine (UA)")
+    removed_pk = articles[1].pk
+    Article.objects.filter(pk=removed_pk).delete()
+
+    drift = indexing.find_drift()
+    assert (drift.missing, drift.stale, drift.extra) == (
+        [unindexed.pk],
+        [articles[0].pk],
+        [removed_pk],
+    )
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("check_index", stdout=out)
+    assert "1 articles missing from the index" in out.getvalue()
+    assert "1 articles stale in the index" in out.getvalue()
+    assert "1 articles in the index but not in the database" in out.getvalue()
+
+    out = StringIO()
+    call_command("check_index", "--fix", stdout=out)
+    assert "Repaired: 2 articles indexed, 1 documents removed." in out.getvalue()
+    assert indexing.find_drift().clean
+    assert hits(filters=(("org", "Union Africaine (UA)"),)).ids == [articles[0].pk]
+    assert removed_pk not in hits().ids
+
+
+def test_check_index_on_a_missing_index_reports_everything_missing(articles, fresh_index):
+    drift = indexing.find_drift()
+    assert sorted(drift.missing) == sorted(a.pk for a in articles)
+
+
+def test_an_empty_archive_says_so(client, db, fresh_index, journalist):
+    client.force_login(journalist)
+    html = client.get(reverse("search:search"), {"q": "Syrie"}).content.decode()
+    assert "aucune dépêche" in html
+    assert "reconstruction" not in html
+
+
+def test_rebuild_index_and_update_index_still_work(articles, fresh_index):
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    assert hits().total == len(articles)
+    assert indexing.find_drift().clean
+    assert hits(articles[0].title.split()[0]).total >= 1
+
+    gone = articles[-1].pk
+    Article.objects.filter(pk=gone).delete()
+    call_command("update_index", remove=True, verbosity=0)
+    assert gone not in hits().ids
+    assert hits().total == len(articles) - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_marks_and_writers_leave_no_lock_errors_or_missing_documents(fresh_index):
+    source = SourceFactory(name="BBC Afrique")
+    rows = masakhane_rows(40)
+    created = [make_article(source=source, title=r["headline"], body=r["text"]) for r in rows]
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def guarded(work):
+        def run():
+            try:
+                work()
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        return run
+
+    def importer():
+        for start in range(0, len(created), 5):
+            indexing.mark_articles(a.pk for a in created[start : start + 5])
+        done.set()
+
+    def writer():
+        while not done.is_set() or IndexQueue.objects.exists():
+            indexing.process_queue(batch_size=7)
+
+    threads = [threading.Thread(target=guarded(work)) for work in (importer, writer, writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    indexing.process_queue()
+    assert indexing.find_drift().clean
+    assert hits().total == len(created)
+    connection.close()
