@@ -1,14 +1,21 @@
 """Real Chromium (Debian's) driven by Playwright against a live server on loopback."""
 
 import os
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 import redis
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.db import transaction
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-from tests.conftest import REPO, TEST_REDIS_URL, user_in
-from tests.integration.conftest import WorkerProcess
+from articles.importing import import_files
+from articles.models import Article, Source
+from search.indexing import find_drift
+from tests.conftest import REFERENCE, REPO, TEST_REDIS_URL, user_in
+from tests.integration.conftest import WorkerProcess, wait_for
+from tests.search.conftest import whoosh_index
 
 # Playwright runs an event loop in this thread; Django's ORM calls from tests stay sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -82,10 +89,62 @@ def log_in(page: Page, user) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def csp_violations(page: Page) -> list[str]:
+    """Collect the page's console reports of Content-Security-Policy violations from now on."""
+    found: list[str] = []
+
+    def record(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", record)
+    return found
+
+
 @pytest.fixture
-def e2e_worker(transactional_db, tmp_path, settings):
+def e2e_index(tmp_path):
+    """A Whoosh index of the test's own: the live server reads it, the worker writes it."""
+    path = tmp_path / "whoosh"
+    with whoosh_index(path):
+        yield path
+
+
+@pytest.fixture
+def e2e_worker(transactional_db, tmp_path, e2e_index):
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    process = WorkerProcess(tmp_path)
+    process = WorkerProcess(tmp_path, SEARCH_URL=f"whoosh://{e2e_index}")
     process.start()
     yield process
     process.stop()
+
+
+@dataclass
+class Reference:
+    """The two reference dispatches, tagged by the worker and in the index."""
+
+    turkey: Article
+    aleppo: Article
+
+
+def wait_until_indexed(worker: WorkerProcess, ids: list[int]) -> None:
+    """Wait for the worker to tag the articles and bring the index up to date with them."""
+
+    def settled() -> bool:
+        tagged = Article.objects.filter(pk__in=ids, tagging_status=Article.Tagging.DONE).count()
+        return tagged == len(ids) and find_drift().clean
+
+    wait_for(settled, timeout=240, what=f"tagging and indexing\n{worker.log()[-3000:]}")
+
+
+@pytest.fixture
+def reference(e2e_worker) -> Reference:
+    """Import the reference dispatches (dated a month apart) and let the worker do the rest."""
+    with transaction.atomic():
+        report = import_files(paths=[REFERENCE], source=Source.objects.create(name="AFP"))
+        turkey, aleppo = Article.objects.filter(pk__in=report.files[0].article_ids).order_by("pk")
+        Article.objects.filter(pk=turkey.pk).update(published_on=date(2016, 8, 11))
+        Article.objects.filter(pk=aleppo.pk).update(published_on=date(2016, 7, 28))
+    wait_until_indexed(e2e_worker, [turkey.pk, aleppo.pk])
+    turkey.refresh_from_db()
+    aleppo.refresh_from_db()
+    return Reference(turkey=turkey, aleppo=aleppo)
