@@ -1,167 +1,25 @@
-"""Editors' corrections: merge, rename, relabel, split, reject, and mentions by hand.
+"""Corrections of entities: merge and undo, rename, relabel, split an alias, reject, add."""
 
-Each service applies one correction in a transaction, records it as a Correction (who,
-when, what, before and after), marks the entities reviewed, and queues the affected
-articles for re-tagging after commit. Curated aliases and rejected forms are what
-`tagging.load_lexicon` reads, so every future dispatch is tagged with the correction too.
-"""
+from collections.abc import Sequence
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from functools import cache
-from itertools import chain
-
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from articles import tagging
-from articles.models import Article, Correction, Entity, EntityAlias, Mention, RejectedForm
+from articles.curation.affected import _mentioning, _spelled, articles_with_forms
+from articles.curation.records import (
+    MACHINE,
+    Action,
+    CurationError,
+    User,
+    _alias_state,
+    _clean,
+    _correct,
+    _ensure_name_alias,
+    _lock,
+)
+from articles.models import Correction, Entity, EntityAlias, Mention, RejectedForm
 from articles.ner import normalize_form
-
-Action = Correction.Action
-User = AbstractBaseUser | None
-MACHINE = (Mention.Origin.MODEL, Mention.Origin.RULE)
-_SEPARATORS = "[[:space:]'’ʼ‘`‐‑‒–—―−-]+"  # what normalize_form folds into one space
-_LATIN = (range(0x30, 0x3A), range(0x41, 0x5B), range(0x61, 0x7B), range(0xC0, 0x250))
-_MENTION_FIELDS = ("id", "article_id", "entity_id", "start", "end", "surface", "origin", "rejected")
-
-
-class CurationError(ValueError):
-    """A correction that cannot be applied as asked; the message is for the editor."""
-
-
-# --- which articles a correction affects -----------------------------------------------
-
-
-@cache
-def _spellings() -> dict[str, str]:
-    """Map each folded letter (or pair, for œ, æ, ß) to the characters that fold to it."""
-    table: dict[str, set[str]] = defaultdict(set)
-    for char in map(chr, chain(*_LATIN, range(0x1E00, 0x1F00))):
-        if char.isalnum() and (folded := normalize_form(char)):
-            table[folded].add(char)
-    return {folded: "".join(sorted(chars)) for folded, chars in table.items()}
-
-
-def form_pattern(key: str) -> str:
-    """Return a PostgreSQL regex matching every spelling whose normalize_form() is key."""
-    table, parts, i = _spellings(), [], 0
-    while i < len(key):
-        char, pair = key[i], key[i : i + 2]
-        one = f"[{table[char]}]" if char in table else re.escape(char)
-        if char == " ":
-            parts.append(_SEPARATORS)
-        elif len(pair) == 2 and pair in table:
-            two = f"[{table[pair[1]]}]" if pair[1] in table else re.escape(pair[1])
-            parts.append(f"(?:{one}{two}|[{table[pair]}])")
-            i += 1
-        else:
-            parts.append(one)
-        i += 1
-    return "".join(parts)
-
-
-def _spelled(keys: Iterable[str]) -> str:
-    """Return an anchored regex for mention surfaces spelled like one of the keys."""
-    return "^(" + "|".join(form_pattern(key) for key in sorted(set(keys))) + ")$"
-
-
-def articles_with_forms(keys: Iterable[str]) -> QuerySet[Article]:
-    """Return articles with a mention spelled like one of the keys, or a body containing one."""
-    keys = {key for key in keys if key}
-    if not keys:
-        return Article.objects.none()
-    mentioned = Mention.objects.filter(article=OuterRef("pk"), surface__regex=_spelled(keys))
-    # Case and accents are spelled out in the pattern: only word boundaries are the DB's.
-    words = "|".join(form_pattern(key) for key in sorted(keys))
-    written = Q(body__regex=f"(^|[^[:alnum:]])({words})($|[^[:alnum:]])")
-    return Article.objects.filter(Q(Exists(mentioned)) | written)
-
-
-def _mentioning(entity: Entity) -> QuerySet:
-    return Mention.objects.filter(entity=entity).values_list("article_id", flat=True)
-
-
-def corrections_for(entity: Entity) -> QuerySet[Correction]:
-    """Return the corrections that involved an entity, newest first."""
-    return Correction.objects.filter(
-        Q(entity=entity) | Q(entity_ids__contains=[entity.pk])
-    ).select_related("user", "reverted_by")
-
-
-# --- bookkeeping ----------------------------------------------------------------------
-
-
-def _correct(
-    action: str,
-    user: User,
-    entity: Entity | None,
-    summary: str,
-    *,
-    retag: Iterable[int],
-    involved: Iterable[Entity | int] = (),
-    before: dict | None = None,
-    after: dict | None = None,
-) -> Correction:
-    """Record a correction, mark its entities reviewed and re-tag its articles after commit."""
-    ids = sorted({getattr(e, "pk", e) for e in chain(involved, [entity] if entity else [])})
-    Entity.objects.filter(pk__in=ids).update(reviewed=True)
-    article_ids = sorted(set(retag))
-    if article_ids:
-        Article.objects.filter(pk__in=article_ids).update(tagging_status=Article.Tagging.PENDING)
-        tagging.enqueue_tagging(article_ids)
-    user = user if user is not None and user.is_authenticated else None
-    return Correction.objects.create(
-        action=action,
-        user=user,
-        entity=entity,
-        entity_ids=ids,
-        summary=summary[:500],
-        before=before or {},
-        after=(after or {}) | {"retagged": len(article_ids)},
-    )
-
-
-def _lock(model: type[models.Model], pk: int, what: str):
-    try:
-        return model.objects.select_for_update().get(pk=pk)
-    except model.DoesNotExist:
-        raise CurationError(f"{what} n'existe plus.") from None
-
-
-def _clean(text: str) -> tuple[str, str]:
-    text = " ".join(text.split())
-    if not (key := normalize_form(text)):
-        raise CurationError("Le texte est vide.")
-    return text, key
-
-
-def _ensure_name_alias(entity: Entity) -> None:
-    """Make the entity's own name a curated alias, so the tagger resolves its canonical name."""
-    alias, _ = EntityAlias.objects.get_or_create(
-        kind=entity.kind,
-        key=normalize_form(entity.name),
-        defaults={"entity": entity, "surface": entity.name},
-    )
-    if alias.entity_id != entity.pk:
-        raise CurationError(
-            f"« {entity.name} » désigne déjà « {alias.entity} » ({alias.get_kind_display()}) : "
-            "fusionnez les deux entités."
-        )
-    EntityAlias.objects.filter(pk=alias.pk).update(curated=True)
-
-
-def _alias_state(alias: EntityAlias, **extra) -> dict:
-    return {"key": alias.key, "surface": alias.surface, "kind": alias.kind} | extra
-
-
-def _mention_state(mention: Mention) -> dict:
-    return {field: getattr(mention, field) for field in _MENTION_FIELDS}
-
-
-# --- entities -------------------------------------------------------------------------
 
 
 def _move_aliases(other: Entity, keep: Entity, merged_ids: list[int]) -> list[dict]:
@@ -423,101 +281,4 @@ def add_alias(*, entity: Entity, surface: str, user: User) -> Correction:
             Action.ADD_ALIAS, user, entity, f"« {surface} » ajouté aux noms de « {entity.name} »",
             retag=articles_with_forms([key]).values_list("pk", flat=True),
             before=before, after={"surface": surface, "kind": entity.kind},
-        )  # fmt: skip
-
-
-# --- mentions -------------------------------------------------------------------------
-
-
-def reject_mention(*, mention: Mention, user: User) -> Correction:
-    """Say one mention is not an entity; re-tagging keeps that stretch of text free."""
-    with transaction.atomic():
-        mention = _lock(Mention, mention.pk, "Cette mention")
-        if mention.rejected:
-            raise CurationError("Cette mention est déjà rejetée.")
-        before = _mention_state(mention)
-        mention.rejected = True
-        mention.save(update_fields=["rejected"])
-        return _correct(
-            Action.REJECT_MENTION, user, mention.entity,
-            f"Mention « {mention.surface} » rejetée (dépêche {mention.article_id})",
-            retag=[mention.article_id], before=before, after={"rejected": True},
-        )  # fmt: skip
-
-
-def change_mention_entity(*, mention: Mention, entity: Entity, user: User) -> Correction:
-    """Attach one mention to another entity, as an editor's decision."""
-    with transaction.atomic():
-        mention = _lock(Mention, mention.pk, "Cette mention")
-        before, old = _mention_state(mention), mention.entity
-        mention.entity, mention.origin, mention.rejected = entity, Mention.Origin.EDITOR, False
-        mention.save(update_fields=["entity", "origin", "rejected"])
-        return _correct(
-            Action.CHANGE_MENTION, user, entity,
-            f"Mention « {mention.surface} » : « {old.name} » → « {entity.name} »",
-            retag=[mention.article_id], involved=[old], before=before,
-            after=_mention_state(mention),
-        )  # fmt: skip
-
-
-def occurrences(body: str, surface: str) -> list[tuple[int, int]]:
-    """Return the (start, end) offsets of surface in body, as whole words."""
-    pattern = rf"(?<!\w){re.escape(surface)}(?!\w)"
-    return [m.span() for m in re.finditer(pattern, body)] if surface else []
-
-
-def add_mention(
-    *,
-    article: Article,
-    surface: str,
-    user: User,
-    entity: Entity | None = None,
-    kind: str | None = None,
-    name: str | None = None,
-    every_occurrence: bool = False,
-) -> Correction:
-    """Tag surface in the article's body (first or every occurrence) as an entity."""
-    surface = surface.strip()
-    if (entity is not None) == bool(kind and name and name.strip()):
-        raise CurationError("Choisissez une entité existante, ou le type et le nom d'une nouvelle.")
-    if kind is not None and kind not in Entity.Kind.values:
-        raise CurationError(f"Type inconnu : {kind}.")
-    with transaction.atomic():
-        article = _lock(Article, article.pk, "Cette dépêche")
-        spans = occurrences(article.body, surface)
-        if not spans:
-            raise CurationError(f"« {surface} » n'apparaît pas dans cette dépêche.")
-        if entity is None:
-            entity = tagging.resolve_entity(kind=kind, name=" ".join(name.split()), surface=surface)
-        existing = list(article.mentions.all())
-        created, replaced = [], []
-        for start, end in spans:
-            overlapping = [m for m in existing if m.start < end and start < m.end]
-            if any(
-                m.origin == Mention.Origin.EDITOR
-                and not m.rejected
-                and ((m.start, m.end) != (start, end) or m.entity_id == entity.pk)
-                for m in overlapping
-            ):
-                continue  # an editor already decided about this stretch
-            for m in overlapping:
-                replaced.append(_mention_state(m))
-                existing.remove(m)
-                m.delete()
-            created.append(
-                Mention.objects.create(
-                    article=article, entity=entity, start=start, end=end,
-                    surface=article.body[start:end][:300], origin=Mention.Origin.EDITOR,
-                )
-            )  # fmt: skip
-            if not every_occurrence:
-                break
-        if not created:
-            raise CurationError(f"« {surface} » est déjà annoté partout par la rédaction.")
-        return _correct(
-            Action.ADD_MENTION, user, entity,
-            f"« {surface} » → « {entity.name} » dans la dépêche {article.pk} ({len(created)}×)",
-            retag=[article.pk], involved={m["entity_id"] for m in replaced},
-            before={"replaced": replaced},
-            after={"article": article.pk, "spans": [[m.start, m.end] for m in created]},
         )  # fmt: skip
