@@ -123,14 +123,15 @@ class FrenchWhooshBackend(WhooshSearchBackend):
             return 0
         if not whoosh_index.exists_in(self.path):
             self.setup()
+        # compound=False: a compound segment is mmapped, and every file a reader opens in it
+        # is copied into memory (whoosh's BufferFile), per reader and per process.
         writer = whoosh_index.open_dir(self.path, schema=self.schema).writer(
-            timeout=WRITE_LOCK_TIMEOUT, limitmb=128
+            timeout=WRITE_LOCK_TIMEOUT, limitmb=128, compound=False
         )
         try:
-            for identifier in removed_ids:
-                writer.delete_by_term(ID, identifier)
+            _delete_documents(writer, [*removed_ids, *(d[ID] for d in documents)])
             for document in documents:
-                writer.update_document(**document)
+                writer.add_document(**document)
         except BaseException:
             writer.cancel()
             raise
@@ -229,6 +230,19 @@ class FrenchWhooshBackend(WhooshSearchBackend):
         from search.backends.whoosh_search import run_search
 
         return run_search(self, request)
+
+
+def _delete_documents(writer, identifiers: list[str]) -> None:
+    """Delete documents by haystack id through one reader of the whole index.
+
+    Whoosh's update_document opens a reader on every segment for each document it replaces:
+    per batch, that made indexing quadratic in the size of the index.
+    """
+    if not identifiers or not writer.segments:
+        return
+    with writer.searcher() as searcher:
+        for identifier in sorted(set(identifiers)):
+            writer.delete_by_term(ID, identifier, searcher=searcher)
 
 
 def _assemble_tables(path: str, searcher) -> ArchiveTables:

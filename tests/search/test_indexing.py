@@ -126,6 +126,27 @@ def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_
     assert hits().total == len(articles)
 
 
+def test_a_batch_replaces_documents_through_one_reader_in_plain_segments(
+    articles, fresh_index, monkeypatch
+):
+    from whoosh.writing import SegmentWriter
+
+    indexing.mark_articles(a.pk for a in articles)
+    indexing.process_queue()
+    opened = []
+    original = SegmentWriter.reader
+    monkeypatch.setattr(SegmentWriter, "reader", lambda w, **kw: opened.append(1) or original(w))
+    indexing.mark_articles(a.pk for a in articles)
+    assert indexing.process_queue().indexed == len(articles)
+    # update_document opened a reader on every segment per document: quadratic indexing.
+    assert len(opened) == 1
+    segments = whoosh_index.open_dir(fresh_index.path).reader().leaf_readers()
+    assert sum(reader.doc_count() for reader, _ in segments) == len(articles)
+    # A compound segment is copied into memory by every reader that opens it.
+    assert not any(reader.segment().is_compound() for reader, _ in segments)
+    assert hits().total == len(articles)
+
+
 def test_a_row_marked_again_while_processed_stays_queued(articles, fresh_index):
     indexing.mark_articles([articles[0].pk, articles[1].pk])
     rows = list(IndexQueue.objects.values_list("article_id", "marked_at"))
