@@ -1,11 +1,21 @@
-"""Tagging service: spans from the NER -> canonical entities and mentions."""
+"""Tagging service: spans from the NER -> canonical entities and mentions.
+
+A batch of articles is written in a constant number of queries: the aliases of every
+span in the batch are read at once, new entities and aliases are bulk-inserted, and the
+mentions of all the articles go in one insert. The unique (kind, key) alias constraint
+decides between workers that create the same entity at the same time.
+"""
 
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerError
@@ -15,6 +25,15 @@ from articles.models import Article, Entity, EntityAlias, Mention, RejectedForm
 from search.indexing import mark_articles
 
 logger = logging.getLogger(__name__)
+
+# Errors that belong to one article's data: it is marked failed, the others go on.
+ARTICLE_ERRORS = (IntegrityError, DataError, ValueError, RuntimeError, MemoryError)
+MACHINE_ORIGINS = (Mention.Origin.MODEL, Mention.Origin.RULE)
+RESOLVE_ATTEMPTS = 5
+MENTION_INSERT_BATCH = 2000
+
+AliasKey = tuple[str, str]  # (kind, normalized key)
+Name = tuple[str, str, str]  # (kind, name, surface)
 
 
 @dataclass
@@ -64,73 +83,252 @@ def load_lexicon() -> ner.Lexicon:
     return ner.Lexicon(aliases=aliases, rejected=rejected)
 
 
+# --- entities -----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _NewEntity:
+    kind: str
+    name: str
+    slug: str = ""
+    pk: int | None = None
+
+
+_Alias = tuple[AliasKey, str, _NewEntity | int]  # key, surface, the entity it points to
+
+
+def _pk(target: _NewEntity | int) -> int:
+    return target.pk if isinstance(target, _NewEntity) else target
+
+
+def _assign_slugs(entities: Sequence[_NewEntity]) -> None:
+    """Give each new entity a free slug: name-kind, then name-kind-2, -3... (two reads)."""
+    bases = [f"{(slugify(e.name) or 'entite')[:290]}-{e.kind.lower()}" for e in entities]
+    taken = set(Entity.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    crowded = taken | {base for base, count in Counter(bases).items() if count > 1}
+    if crowded:
+        numbered = reduce(or_, (Q(slug__startswith=f"{base}-") for base in crowded))
+        taken |= set(Entity.objects.filter(numbered).values_list("slug", flat=True))
+    for entity, base in zip(entities, bases, strict=True):
+        slug, suffix = base, 2
+        while slug in taken:
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(slug)
+        entity.slug = slug
+
+
 def _unique_slug(name: str, kind: str) -> str:
-    base = (slugify(name) or "entite")[:290]
-    slug = f"{base}-{kind.lower()}"
-    suffix = 2
-    while Entity.objects.filter(slug=slug).exists():
-        slug = f"{base}-{kind.lower()}-{suffix}"
-        suffix += 1
-    return slug
+    entity = _NewEntity(kind=kind, name=name)
+    _assign_slugs([entity])
+    return entity.slug
+
+
+def _alias_targets(keys: Iterable[AliasKey]) -> dict[AliasKey, int]:
+    """Read the entity id each (kind, key) alias points to, in one query."""
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    for kind, key in keys:
+        by_kind[kind].add(key)
+    if not by_kind:
+        return {}
+    wanted = reduce(or_, (Q(kind=kind, key__in=same_kind) for kind, same_kind in by_kind.items()))
+    rows = EntityAlias.objects.filter(wanted).values_list("kind", "key", "entity_id")
+    return {(kind, key): entity_id for kind, key, entity_id in rows}
+
+
+def _plan(
+    names: Sequence[Name],
+) -> tuple[dict[AliasKey, int | _NewEntity], list[_NewEntity], list[_Alias]]:
+    """Resolve names in order against the alias table, as one-by-one creation would."""
+    keys = [
+        (kind, ner.normalize_form(form))
+        for kind, name, surface in names
+        for form in (name, surface)
+        if form
+    ]
+    known: dict[AliasKey, int | _NewEntity] = dict(_alias_targets(keys))
+    created: list[_NewEntity] = []
+    aliases: list[_Alias] = []
+    for kind, name, surface in names:
+        key = ner.normalize_form(name)
+        target = known.get((kind, key))
+        if target is None:
+            target = known[(kind, key)] = _NewEntity(kind=kind, name=name)
+            created.append(target)
+            aliases.append(((kind, key), name, target))
+        if surface and (kind, surface_key := ner.normalize_form(surface)) not in known:
+            known[(kind, surface_key)] = target
+            aliases.append(((kind, surface_key), surface, target))
+    return known, created, aliases
+
+
+def _write_plan(names: Sequence[Name]) -> dict[AliasKey, int]:
+    """Resolve the names, creating what is missing; IntegrityError if another worker won."""
+    known, created, aliases = _plan(names)
+    if aliases:
+        _write_new(created, aliases)
+    return {alias_key: _pk(target) for alias_key, target in known.items()}
+
+
+def _write_new(created: list[_NewEntity], aliases: list[_Alias]) -> None:
+    """Insert the new entities and aliases; raise IntegrityError if a key went elsewhere."""
+    with transaction.atomic():
+        if created:
+            _assign_slugs(created)
+            rows = Entity.objects.bulk_create(
+                Entity(kind=e.kind, name=e.name, slug=e.slug) for e in created
+            )
+            for entity, row in zip(created, rows, strict=True):
+                entity.pk = row.pk
+        # Sorted, so two workers inserting overlapping keys lock them in the same order.
+        aliases.sort(key=lambda alias: alias[0])
+        EntityAlias.objects.bulk_create(
+            [
+                EntityAlias(kind=kind, key=key, surface=surface, entity_id=_pk(target))
+                for (kind, key), surface, target in aliases
+            ],
+            ignore_conflicts=True,
+        )
+        winners = _alias_targets(alias_key for alias_key, _, _ in aliases)
+        for alias_key, _, target in aliases:
+            if winners.get(alias_key) != _pk(target):
+                raise IntegrityError(f"alias {alias_key} was created by another worker")
+
+
+def resolve_names(names: Sequence[Name]) -> dict[AliasKey, int]:
+    """Map each name's (kind, key) to its entity id, creating new entities and aliases."""
+    for _ in range(RESOLVE_ATTEMPTS - 1):
+        try:
+            return _write_plan(names)
+        except IntegrityError:
+            continue  # a concurrent worker created some of them first: plan again, use theirs
+    return _write_plan(names)
 
 
 def resolve_entity(*, kind: str, name: str, surface: str | None = None) -> Entity:
     """Find the entity a name stands for through the alias table, creating it if new."""
-    key = ner.normalize_form(name)
-    alias = EntityAlias.objects.select_related("entity").filter(kind=kind, key=key).first()
-    if alias is None:
+    entity_ids = resolve_names([(kind, name, surface or "")])
+    return Entity.objects.get(pk=entity_ids[(kind, ner.normalize_form(name))])
+
+
+# --- articles -----------------------------------------------------------------------
+
+
+def _save_batch(
+    spans_by_article: dict[int, list[ner.Span]], *, tagger: str, force: bool
+) -> tuple[list[int], list[int]]:
+    """Replace the machine mentions of the articles in one transaction; (tagged, skipped)."""
+    with transaction.atomic():
+        statuses = dict(
+            Article.objects.select_for_update()
+            .filter(pk__in=list(spans_by_article))
+            .order_by("pk")
+            .values_list("pk", "tagging_status")
+        )
+        todo = [
+            pk
+            for pk in spans_by_article
+            if pk in statuses and (force or statuses[pk] != Article.Tagging.DONE)
+        ]
+        skipped = [pk for pk in spans_by_article if pk not in todo]
+        if not todo:
+            return [], skipped
+        machine = Mention.objects.filter(
+            article_id__in=todo, origin__in=MACHINE_ORIGINS, rejected=False
+        )
+        kept: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for article_id, start, end in (
+            Mention.objects.filter(article_id__in=todo)
+            .exclude(origin__in=MACHINE_ORIGINS, rejected=False)
+            .values_list("article_id", "start", "end")
+        ):
+            kept[article_id].append((start, end))
+        machine.delete()
+        wanted = {
+            pk: [
+                span
+                for span in spans_by_article[pk]
+                # An editor decided about this stretch of text: leave it to them.
+                if not any(span.start < end and start < span.end for start, end in kept[pk])
+            ]
+            for pk in todo
+        }
+        names = dict.fromkeys(
+            (span.label, span.canonical, span.text) for spans in wanted.values() for span in spans
+        )
+        entity_ids = resolve_names(list(names))
+        Mention.objects.bulk_create(
+            [
+                Mention(
+                    article_id=pk,
+                    entity_id=entity_ids[(span.label, ner.normalize_form(span.canonical))],
+                    start=span.start,
+                    end=span.end,
+                    surface=span.text[:300],
+                    origin=Mention.Origin.RULE if span.origin == "rule" else Mention.Origin.MODEL,
+                )
+                for pk, spans in wanted.items()
+                for span in spans
+            ],
+            batch_size=MENTION_INSERT_BATCH,
+        )
+        Article.objects.filter(pk__in=todo).update(
+            tagging_status=Article.Tagging.DONE,
+            tagging_error="",
+            tagged_at=timezone.now(),
+            tagger=tagger,
+        )
+        mark_articles(todo)
+    return todo, skipped
+
+
+def _fail(report: TaggingReport, article_id: int, reason: str) -> None:
+    logger.warning("tagging article %s failed: %s", article_id, reason)
+    Article.objects.filter(pk=article_id).update(
+        tagging_status=Article.Tagging.FAILED, tagging_error=reason
+    )
+    report.failed[article_id] = reason
+
+
+def _extract(articles: list[Article], report: TaggingReport) -> dict[int, list[ner.Span]]:
+    """Run the NER over the bodies; an article whose text breaks it is marked failed."""
+    lexicon = load_lexicon()
+    try:
+        return dict(
+            zip(
+                [a.pk for a in articles],
+                ner.extract_entities_batch([a.body for a in articles], lexicon=lexicon),
+                strict=True,
+            )
+        )
+    except Exception:
+        logger.info("the NER failed on a batch of %d: retrying each alone", len(articles))
+    spans_by_article = {}
+    for article in articles:
         try:
-            with transaction.atomic():
-                entity = Entity.objects.create(kind=kind, name=name, slug=_unique_slug(name, kind))
-                EntityAlias.objects.create(entity=entity, kind=kind, key=key, surface=name)
-        except IntegrityError:
-            # A concurrent worker created it first: use theirs.
-            alias = EntityAlias.objects.select_related("entity").get(kind=kind, key=key)
-            entity = alias.entity
-    else:
-        entity = alias.entity
-    if surface and (surface_key := ner.normalize_form(surface)) != key:
-        EntityAlias.objects.get_or_create(
-            kind=kind, key=surface_key, defaults={"entity": entity, "surface": surface}
-        )
-    return entity
+            spans_by_article[article.pk] = ner.extract_entities(article.body, lexicon=lexicon)
+        except ARTICLE_ERRORS as error:
+            _fail(report, article.pk, f"{type(error).__name__}: {error}"[:2000])
+    return spans_by_article
 
 
-def _save_mentions(article: Article, spans: list[ner.Span], tagger: str) -> None:
-    kept = Mention.objects.filter(article=article).exclude(
-        origin__in=[Mention.Origin.MODEL, Mention.Origin.RULE], rejected=False
-    )
-    kept_ranges = list(kept.values_list("start", "end"))
-    Mention.objects.filter(
-        article=article, origin__in=[Mention.Origin.MODEL, Mention.Origin.RULE], rejected=False
-    ).delete()
-    cache: dict[tuple[str, str, str], Entity] = {}
-    mentions = []
-    for span in spans:
-        if any(span.start < end and start < span.end for start, end in kept_ranges):
-            continue  # an editor decided about this stretch of text
-        cache_key = (span.label, span.canonical, span.text)
-        if cache_key not in cache:
-            cache[cache_key] = resolve_entity(
-                kind=span.label, name=span.canonical, surface=span.text
-            )
-        mentions.append(
-            Mention(
-                article=article,
-                entity=cache[cache_key],
-                start=span.start,
-                end=span.end,
-                surface=span.text[:300],
-                origin=Mention.Origin.RULE if span.origin == "rule" else Mention.Origin.MODEL,
-            )
-        )
-    Mention.objects.bulk_create(mentions)
-    Article.objects.filter(pk=article.pk).update(
-        tagging_status=Article.Tagging.DONE,
-        tagging_error="",
-        tagged_at=timezone.now(),
-        tagger=tagger,
-    )
+def _save(
+    spans_by_article: dict[int, list[ner.Span]], *, report: TaggingReport, tagger: str, force: bool
+) -> None:
+    """Save the batch in one transaction, or each article alone if one of them fails."""
+    try:
+        batches = [_save_batch(spans_by_article, tagger=tagger, force=force)]
+    except ARTICLE_ERRORS as error:
+        # One article spoils the batch's transaction: write each alone to name it.
+        logger.info("saving %d articles failed (%s): each alone", len(spans_by_article), error)
+        batches = []
+        for pk, spans in spans_by_article.items():
+            try:
+                batches.append(_save_batch({pk: spans}, tagger=tagger, force=force))
+            except ARTICLE_ERRORS as failure:
+                _fail(report, pk, f"{type(failure).__name__}: {failure}"[:2000])
+    for tagged, skipped in batches:
+        report.tagged += tagged
+        report.skipped += skipped
 
 
 def tag_articles(*, article_ids: Sequence[int], force: bool = False) -> TaggingReport:
@@ -141,48 +339,16 @@ def tag_articles(*, article_ids: Sequence[int], force: bool = False) -> TaggingR
         queryset = queryset.exclude(tagging_status=Article.Tagging.DONE)
     articles = list(queryset.order_by("pk"))
     report.skipped = sorted(set(article_ids) - {a.pk for a in articles})
-    if not articles:
-        return report
-    too_long = [a for a in articles if len(a.body) > settings.TAGGING_MAX_CHARS]
-    for article in too_long:
+    limit = settings.TAGGING_MAX_CHARS
+    for article in [a for a in articles if len(a.body) > limit]:
         reason = (
             f"the body is {len(article.body):,} characters, over the tagging limit of "
-            f"{settings.TAGGING_MAX_CHARS:,} (TAGGING_MAX_CHARS): split the dispatch"
+            f"{limit:,} (TAGGING_MAX_CHARS): split the dispatch"
         )
-        Article.objects.filter(pk=article.pk).update(
-            tagging_status=Article.Tagging.FAILED, tagging_error=reason
-        )
-        report.failed[article.pk] = reason
-    articles = [a for a in articles if len(a.body) <= settings.TAGGING_MAX_CHARS]
+        _fail(report, article.pk, reason)
+    articles = [a for a in articles if len(a.body) <= limit]
     if not articles:
         return report
-    lexicon = load_lexicon()
-    tagger = ner.model_version()
-    try:
-        all_spans = ner.extract_entities_batch([a.body for a in articles], lexicon=lexicon)
-    except Exception:
-        all_spans = None  # one bad text spoils the batch: retry each alone to name it
-    for index, article in enumerate(articles):
-        try:
-            spans = (
-                all_spans[index]
-                if all_spans is not None
-                else ner.extract_entities(article.body, lexicon=lexicon)
-            )
-            with transaction.atomic():
-                locked = Article.objects.select_for_update().filter(pk=article.pk)
-                status = locked.values_list("tagging_status", flat=True).first()
-                if status is None or (status == Article.Tagging.DONE and not force):
-                    report.skipped.append(article.pk)
-                    continue
-                _save_mentions(article, spans, tagger)
-            report.tagged.append(article.pk)
-        except (IntegrityError, ValueError, RuntimeError, MemoryError) as error:
-            reason = f"{type(error).__name__}: {error}"[:2000]
-            logger.warning("tagging article %s failed: %s", article.pk, reason)
-            Article.objects.filter(pk=article.pk).update(
-                tagging_status=Article.Tagging.FAILED, tagging_error=reason
-            )
-            report.failed[article.pk] = reason
-    mark_articles(report.tagged)
+    spans_by_article = _extract(articles, report)
+    _save(spans_by_article, report=report, tagger=ner.model_version(), force=force)
     return report

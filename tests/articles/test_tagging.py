@@ -1,10 +1,13 @@
 """Tagging service with the real model against PostgreSQL."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.importing import import_files
 from articles.models import Article, Entity, EntityAlias, Mention
 from articles.tagging import tag_articles
+from search.models import IndexQueue
 from tests.factories import ArticleFactory, EntityFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,62 @@ def test_two_megabyte_dispatch_fails_cleanly_and_others_in_the_batch_are_tagged(
         "Vladimir Poutine",
         "Ankara",
     }
+
+
+PEOPLE = [
+    "Aminata Touré", "Macky Sall", "Paul Kagame", "Félix Tshisekedi", "Alassane Ouattara",
+    "John Mahama", "Cyril Ramaphosa", "Abiy Ahmed", "William Ruto", "Bola Tinubu",
+    "Faustin-Archange Touadéra", "Ismaïl Omar Guelleh",
+]  # fmt: skip
+CITIES = [
+    "Dakar", "Kigali", "Kinshasa", "Abidjan", "Accra", "Pretoria", "Addis Abeba", "Nairobi",
+    "Abuja", "Bangui", "Djibouti", "Lomé",
+]  # fmt: skip
+
+
+def dispatches(first: int, count: int) -> list[int]:
+    """Create `count` dispatches, each naming a person and a place no other one names."""
+    return [
+        ArticleFactory(
+            body=f"{PEOPLE[i]} est arrivé mardi à {CITIES[i]}, a annoncé l'Union africaine. "
+            f"{PEOPLE[i].split()[-1]} doit y rencontrer le président de la Commission."
+        ).pk
+        for i in range(first, first + count)
+    ]
+
+
+def test_tagging_a_batch_takes_the_same_number_of_queries_for_2_or_10_articles(
+    django_capture_on_commit_callbacks,
+):
+    two, ten = dispatches(0, 2), dispatches(2, 10)
+    with CaptureQueriesContext(connection) as two_queries:
+        assert tag_articles(article_ids=two).tagged == two
+    with (
+        CaptureQueriesContext(connection) as ten_queries,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        assert tag_articles(article_ids=ten).tagged == ten
+    assert len(ten_queries) == len(two_queries) <= 25, "\n".join(
+        query["sql"][:200] for query in ten_queries
+    )
+    assert {"Paul Kagame", "Bola Tinubu", "Abuja", "Union africaine"} <= set(
+        Mention.objects.filter(article_id__in=ten).values_list("entity__name", flat=True)
+    )
+    assert EntityAlias.objects.get(kind="PER", key="tinubu").entity.name == "Bola Tinubu"
+    assert set(IndexQueue.objects.values_list("article_id", flat=True)) == {*two, *ten}
+    assert callbacks, "the index worker is woken once the batch commits"
+
+
+def test_a_dispatch_that_fails_to_save_is_marked_failed_and_its_batch_is_tagged():
+    too_long_a_name = "Zorgl" + "ubo" * 110  # tagged as a place, over the 300 characters
+    before, after = dispatches(0, 1), dispatches(1, 1)
+    broken = ArticleFactory(body=f"Le président {too_long_a_name} a déclaré mardi à Paris.")
+    report = tag_articles(article_ids=[*before, broken.pk, *after])
+    assert sorted(report.tagged) == [*before, *after]
+    assert list(report.failed) == [broken.pk]
+    broken.refresh_from_db()
+    assert broken.tagging_status == "failed"
+    assert broken.tagging_error.startswith("DataError")
+    assert not broken.mentions.exists()
+    assert Mention.objects.filter(article_id__in=[*before, *after]).count() >= 4
+    assert not Entity.objects.filter(name__startswith="Zorgl").exists()
