@@ -43,8 +43,8 @@ def pytest_sessionfinish(session, exitstatus):
     lines = [
         "# Reliability: faults survived",
         "",
-        "Written by the fault tests (`tests/faults/`, part of `make test`). Each row is one",
-        "fault injected on this machine (loopback only) during a real import or tagging run.",
+        "Written by the fault tests (`tests/faults/`, part of `make test`). Each row is one fault",
+        "injected on this machine (loopback only) during a real import, tagging or indexing run.",
         "",
         "| fault | what happened | articles expected | lost | duplicates | tagged twice |",
         "|---|---|---|---|---|---|",
@@ -58,12 +58,17 @@ def pytest_sessionfinish(session, exitstatus):
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_corpus(folder: Path, *, files: int, per_file: int, body_chars: int = 1200) -> int:
-    """Write real BBC Afrique dispatches as files; return how many dispatches."""
+def write_corpus(
+    folder: Path, *, files: int, per_file: int, body_chars: int = 1200, first: int = 0
+) -> int:
+    """Write real BBC Afrique dispatches as files; return how many dispatches.
+
+    Dispatches are numbered from `first`: two corpora with disjoint numbers never overlap.
+    """
     with MASAKHANE_DEV.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     folder.mkdir(parents=True, exist_ok=True)
-    count = 0
+    count = first
     for number in range(files):
         dispatches = []
         for _ in range(per_file):
@@ -72,7 +77,7 @@ def write_corpus(folder: Path, *, files: int, per_file: int, body_chars: int = 1
             dispatches.append(f"{row['headline']} ({count})\n\nDAKAR (AFP) - {body}.\n")
             count += 1
         (folder / f"lot-{number:03d}.txt").write_text("\n---\n".join(dispatches), "utf-8")
-    return count
+    return count - first
 
 
 def manage(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.Popen:
