@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from articles import tagging
@@ -17,6 +16,7 @@ from articles.curation.records import (
     _correct,
     _ensure_name_alias,
     _lock,
+    correcting,
 )
 from articles.models import Correction, Entity, EntityAlias, Mention, RejectedForm
 from articles.ner import normalize_form
@@ -48,7 +48,7 @@ def merge(*, keep: Entity, others: Sequence[Entity], user: User) -> Correction:
     other_ids = sorted({e.pk for e in others} - {keep.pk})
     if not other_ids:
         raise CurationError("Choisissez au moins une autre entité à fusionner.")
-    with transaction.atomic():
+    with correcting():
         rows = Entity.objects.select_for_update().in_bulk([keep.pk, *other_ids])
         if len(rows) != len(other_ids) + 1:
             raise CurationError("Une des entités à fusionner n'existe plus.")
@@ -101,7 +101,7 @@ def _restore_aliases(snapshot: dict, entity: Entity, keep: Entity) -> None:
 
 def undo_merge(*, correction: Correction, user: User) -> Correction:
     """Recreate the entities a merge removed, with their names, mentions and history."""
-    with transaction.atomic():
+    with correcting():
         correction = _lock(Correction, correction.pk, "Cette correction")
         if correction.action != Action.MERGE or correction.reverted_by_id:
             raise CurationError("Seule une fusion pas encore annulée peut être annulée.")
@@ -143,7 +143,7 @@ def undo_merge(*, correction: Correction, user: User) -> Correction:
 def rename(*, entity: Entity, name: str, user: User) -> Correction:
     """Change an entity's canonical name; the old name stays an alias."""
     name, _ = _clean(name)
-    with transaction.atomic():
+    with correcting():
         entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
         old = entity.name
         if name == old:
@@ -171,7 +171,7 @@ def relabel(*, entity: Entity, kind: str, user: User, merge_on_clash: bool = Fal
     """Change an entity's kind with its aliases; merge into a same-named entity if asked."""
     if kind not in Entity.Kind.values:
         raise CurationError(f"Type inconnu : {kind}.")
-    with transaction.atomic():
+    with correcting():
         entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
         old = entity.kind
         if kind == old:
@@ -203,7 +203,7 @@ def relabel(*, entity: Entity, kind: str, user: User, merge_on_clash: bool = Fal
 
 def split_alias(*, alias: EntityAlias, user: User) -> Correction:
     """Give an alias its own entity, taking the mentions spelled like it."""
-    with transaction.atomic():
+    with correcting():
         alias = _lock(EntityAlias, alias.pk, "Cet alias")
         source = alias.entity
         if alias.key == normalize_form(source.name):
@@ -229,7 +229,7 @@ def split_alias(*, alias: EntityAlias, user: User) -> Correction:
 def reject_form(*, surface: str, user: User) -> Correction:
     """Mark a surface form as never an entity and remove its machine mentions everywhere."""
     surface, key = _clean(surface)
-    with transaction.atomic():
+    with correcting():
         RejectedForm.objects.get_or_create(
             key=key, defaults={"surface": surface, "created_by": user}
         )
@@ -260,7 +260,7 @@ def reject_form(*, surface: str, user: User) -> Correction:
 def add_alias(*, entity: Entity, surface: str, user: User) -> Correction:
     """Teach the tagger another name of an entity (lifting a rejection), and apply it."""
     surface, key = _clean(surface)
-    with transaction.atomic():
+    with correcting():
         entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
         alias = EntityAlias.objects.filter(kind=entity.kind, key=key).first()
         if alias is not None and alias.entity_id != entity.pk:

@@ -2,8 +2,6 @@
 
 import re
 
-from django.db import transaction
-
 from articles import tagging
 from articles.curation.records import (
     Action,
@@ -12,13 +10,14 @@ from articles.curation.records import (
     _correct,
     _lock,
     _mention_state,
+    correcting,
 )
 from articles.models import Article, Correction, Entity, Mention
 
 
 def reject_mention(*, mention: Mention, user: User) -> Correction:
     """Say one mention is not an entity; re-tagging keeps that stretch of text free."""
-    with transaction.atomic():
+    with correcting():
         mention = _lock(Mention, mention.pk, "Cette mention")
         if mention.rejected:
             raise CurationError("Cette mention est déjà rejetée.")
@@ -34,7 +33,7 @@ def reject_mention(*, mention: Mention, user: User) -> Correction:
 
 def change_mention_entity(*, mention: Mention, entity: Entity, user: User) -> Correction:
     """Attach one mention to another entity, as an editor's decision."""
-    with transaction.atomic():
+    with correcting():
         mention = _lock(Mention, mention.pk, "Cette mention")
         before, old = _mention_state(mention), mention.entity
         mention.entity, mention.origin, mention.rejected = entity, Mention.Origin.EDITOR, False
@@ -69,7 +68,7 @@ def add_mention(
         raise CurationError("Choisissez une entité existante, ou le type et le nom d'une nouvelle.")
     if kind is not None and kind not in Entity.Kind.values:
         raise CurationError(f"Type inconnu : {kind}.")
-    with transaction.atomic():
+    with correcting():
         article = _lock(Article, article.pk, "Cette dépêche")
         spans = occurrences(article.body, surface)
         if not spans:

@@ -1,12 +1,13 @@
 """Bookkeeping shared by every correction: the record, locks, aliases' and mentions' states."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import chain
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
 
-from articles import tagging
+from articles import locks, tagging
 from articles.models import Article, Correction, Entity, EntityAlias, Mention
 from articles.ner import normalize_form
 
@@ -18,6 +19,14 @@ _MENTION_FIELDS = ("id", "article_id", "entity_id", "start", "end", "surface", "
 
 class CurationError(ValueError):
     """A correction that cannot be applied as asked; the message is for the editor."""
+
+
+@contextmanager
+def correcting() -> Iterator[None]:
+    """One correction's transaction, serialised against tagging writes (see articles.locks)."""
+    with transaction.atomic():
+        locks.correcting()
+        yield
 
 
 def _correct(

@@ -5,20 +5,16 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 
 import pytest
 import redis
-from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 
-from articles import curation
-from articles.models import Article, Entity, Mention
+from articles.models import Article, Mention
 from search import indexing
 from search.models import IndexQueue
 from tests.conftest import REPO
-from tests.factories import ArticleFactory, EntityFactory, MentionFactory
 from tests.faults.conftest import Outcome, manage, write_corpus
 from tests.faults.test_faults import duplicate_articles
 from tests.integration.conftest import WorkerProcess, database_url, wait_for
@@ -208,68 +204,3 @@ def test_index_folder_deleted(tmp_path, own_redis, client, journalist, record_ou
             duplicate_articles(),
         )
     )
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: curation.merge locks the entities FOR UPDATE, then updates their "
-    "mentions, while a tagging transaction that deleted those mentions checks its new "
-    "mentions' foreign keys (KEY SHARE on the same entities) at commit: PostgreSQL aborts "
-    "one of them as a deadlock",
-)
-def test_merge_during_tagging_does_not_deadlock():
-    """PRODUCT BUG, xfail until fixed: an editor's merge deadlocks with a tagging transaction.
-
-    The minimal, deterministic form of what the concurrent-writers fault hits by chance.
-    """
-    body = ArticleFactory.build().body
-    start = body.index("Russie")
-    keep = EntityFactory(kind=Entity.Kind.PLACE, name="Fédération de Russie", slug="fr-loc")
-    other = EntityFactory(kind=Entity.Kind.PLACE, name="Russie", slug="russie-loc")
-    article = MentionFactory(entity=other, start=start, end=start + 6).article
-    tagging_open, release, errors = threading.Event(), threading.Event(), []
-
-    def tag():
-        try:
-            with transaction.atomic():
-                # What tagging does to an article: replace its machine mentions, in one
-                # transaction that checks the new mentions' (deferred) foreign keys at commit.
-                Article.objects.select_for_update().filter(pk=article.pk).exists()
-                Mention.objects.filter(article=article).delete()
-                MentionFactory(article=article, entity=other, start=start, end=start + 6)
-                tagging_open.set()
-                release.wait(timeout=30)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            tagging_open.set()
-            connection.close()
-
-    def edit():
-        try:
-            curation.merge(keep=keep, others=[other], user=None)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    def merge_blocked() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "select count(*) from pg_stat_activity where datname = current_database() "
-                "and wait_event_type = 'Lock' and query like 'UPDATE \"articles_mention\"%%'"
-            )
-            return cursor.fetchone()[0] > 0
-
-    tagger, editor = threading.Thread(target=tag), threading.Thread(target=edit)
-    tagger.start()
-    assert tagging_open.wait(timeout=30)
-    editor.start()
-    try:
-        wait_for(merge_blocked, timeout=30, what="the merge to wait for the tagging transaction")
-    finally:
-        release.set()
-        tagger.join(timeout=60)
-        editor.join(timeout=60)
-    assert errors == []
-    assert Mention.objects.get(article=article).entity_id == keep.pk
