@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerError
 
-from articles import ner
+from articles import locks, ner
 from articles.models import Article, Entity, EntityAlias, Mention, RejectedForm
 from search.indexing import mark_articles
 
@@ -218,6 +218,7 @@ def _save_batch(
 ) -> tuple[list[int], list[int]]:
     """Replace the machine mentions of the articles in one transaction; (tagged, skipped)."""
     with transaction.atomic():
+        locks.tagging()  # before any row lock: corrections wait for us, never deadlock
         statuses = dict(
             Article.objects.select_for_update()
             .filter(pk__in=list(spans_by_article))
