@@ -39,11 +39,13 @@ def search(request: HttpRequest) -> HttpResponse:
     search_request = form.search_request(page=page, per_page=PER_PAGE)
     outcome = services.search_articles(search_request)
     hits = outcome.hits
-    paging = presenters.pagination(hits.total, page, PER_PAGE, params)
-    granularity, bars = presenters.histogram(hits.months, params)
+    link = presenters.Permalink(params)
+    paging = presenters.pagination(hits.total, page, PER_PAGE, link)
+    granularity, bars = presenters.histogram(hits.months, link)
     context.update(
         {
             "outcome": outcome,
+            "results": presenters.result_items(outcome.results),
             "search": search_request,
             "has_query": bool(search_request.q),
             "browsing": not (
@@ -54,17 +56,13 @@ def search(request: HttpRequest) -> HttpResponse:
             ),
             "past_end": hits.total > 0 and page > paging.pages,
             "pagination": paging,
-            "facet_groups": presenters.facet_groups(hits, search_request, params),
-            "active_filters": presenters.active_filters(search_request, params),
+            "facet_groups": presenters.facet_groups(hits, search_request, link),
+            "active_filters": presenters.active_filters(search_request, link),
             "histogram": bars,
             "granularity": granularity,
-            "sort_links": presenters.sort_links(
-                params, search_request.sort, bool(search_request.q)
-            ),
-            "suggestion_url": presenters.url_with(params, replace={"q": hits.suggestion})
-            if hits.suggestion
-            else "",
-            "export_url": presenters.url_with(params, replace={"sort": search_request.sort}),
+            "sort_links": presenters.sort_links(link, search_request.sort, bool(search_request.q)),
+            "suggestion_url": link.url(replace={"q": hits.suggestion}) if hits.suggestion else "",
+            "export_url": link.url(replace={"sort": search_request.sort}),
         }
     )
     return render(request, "search/search.html", context)
