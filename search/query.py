@@ -7,8 +7,10 @@ prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from whoosh import qparser, query
+from whoosh.qparser import QueryParserError
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_LENGTH = 1000
@@ -68,6 +70,7 @@ class IndexUnavailable(RuntimeError):
 _QUOTED = re.compile(r'("[^"]*")')
 _MINUS = re.compile(r"(^|[\s(])-(?=[^\s\-])")
 _PLUS = re.compile(r"(^|[\s(])\+(?=\S)")
+_OPERATORS = ("AND", "OR", "NOT")
 _FIELD_PREFIX = re.compile(r"(?:^|[\s(])([A-Za-zÀ-ÿ]+):(?=\s|$)")
 
 
@@ -87,11 +90,18 @@ def check_syntax(text: str) -> None:
         raise QuerySyntaxError(
             "Les parenthèses ne sont pas équilibrées : chaque ( a besoin d'une )."
         )
-    words = _QUOTED.sub('""', text).split()
-    if words and (words[0] in ("AND", "OR") or words[-1] in ("AND", "OR", "NOT")):
+    words = normalise_operators(_QUOTED.sub('""', text)).split()
+    dangling = words and (words[0] in ("AND", "OR") or words[-1] in _OPERATORS)
+    # Two operators in a row ("NOT NOT Alep", "NOT -Alep", "Syrie OR AND Alep"); only
+    # "AND NOT" / "OR NOT" read as one.
+    doubled = any(
+        first in _OPERATORS and second in _OPERATORS and not (first != "NOT" and second == "NOT")
+        for first, second in pairwise(words)
+    )
+    if dangling or doubled:
         raise QuerySyntaxError(
             "Un opérateur (AND, OR, NOT) n'a rien à relier : écrivez un mot de chaque côté "
-            "de OR, et un mot après NOT."
+            "de OR, un mot après NOT, et jamais deux opérateurs de suite."
         )
     match = _FIELD_PREFIX.search(_QUOTED.sub('""', text))
     prefixes = set(FIELD_ALIASES) | {alias for names in FIELD_ALIASES.values() for alias in names}
@@ -122,7 +132,15 @@ def make_parser(schema, content_field: str) -> qparser.QueryParser:
 
 def parse(parser: qparser.QueryParser, text: str) -> query.Query | None:
     """Parse a checked query; None when nothing searchable is left (e.g. only stop words)."""
-    parsed = parser.parse(normalise_operators(text)).normalize()
+    try:
+        parsed = parser.parse(normalise_operators(text)).normalize()
+    except QueryParserError:
+        raise
+    except Exception as error:  # Whoosh's parser fails on odd input with IndexError & co.
+        raise QuerySyntaxError(
+            "La recherche n'a pas pu être lue : vérifiez les opérateurs, guillemets et "
+            "parenthèses (voir « Comment chercher »)."
+        ) from error
     if parsed is query.NullQuery:
         return None
     return parsed
