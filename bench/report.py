@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS_DIR = REPO / "bench" / "results"
 DOC = REPO / "docs" / "benchmarks.md"
 PLOT = REPO / "docs" / "benchmarks.png"
+CHANGES = REPO / "bench" / "changes.md"  # before/after notes, included in the report
 FIGURES = {
     "ingest": "1. Ingest: words per second, import → tagged (→ indexed) against raw spaCy",
     "search": "2. Search: latency of the search page against the raw Whoosh query",
@@ -202,6 +203,8 @@ def render_markdown(results: list[dict]) -> str:
         lines += [f"## {title}", "", *_figure_table(results, figure), ""]
         if figure == "search":
             lines += _per_query_table(results)
+    if CHANGES.exists():  # hand-written: what was changed between runs, and why
+        lines += [CHANGES.read_text(encoding="utf-8").strip(), ""]
     lines += ["## Runs", "", *_runs_table(results), ""]
     lines += [line.rstrip() for line in METHOD.strip("\n").splitlines()]
     return "\n".join(lines) + "\n"
@@ -254,8 +257,8 @@ METHOD = """
   connections and a journalist's session cycle through the mix: 1 searcher (baseline,
   15 s), then 8 for 60 s (`--concurrency-seconds`). Server and searchers share the two
   cores. An error is any answer but 200, or a failed connection.
-- Other engineers' tests may share the two cores: the load average at the start of each
-  run is in the runs table; compare ratios rather than absolute rates across runs.
+- Other processes may share the two cores: the load average at the start of each run
+  is in the runs table; compare ratios rather than absolute rates across runs.
 """
 
 
