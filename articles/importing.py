@@ -350,15 +350,25 @@ def import_files(
     report = ImportReport()
     if batch is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
-    for item in iter_input_files(paths, names=names):
-        file_report = _import_with_retries(item, source=source, batch=batch, encoding=encoding)
-        if file_report.article_ids:
-            enqueue_tagging(file_report.article_ids)
-        if batch is not None:
-            _record(batch, file_report)
-        report.files.append(file_report)
-        if on_file:
-            on_file(file_report)
+    # Saved articles are queued for tagging in full batches as the import goes (a zip of
+    # one-dispatch files would otherwise make one task per article), the rest at the end.
+    untagged: list[int] = []
+    size = settings.TAGGING_BATCH_SIZE
+    try:
+        for item in iter_input_files(paths, names=names):
+            file_report = _import_with_retries(item, source=source, batch=batch, encoding=encoding)
+            untagged += file_report.article_ids
+            if len(untagged) >= size:
+                full = len(untagged) - len(untagged) % size
+                enqueue_tagging(untagged[:full])
+                del untagged[:full]
+            if batch is not None:
+                _record(batch, file_report)
+            report.files.append(file_report)
+            if on_file:
+                on_file(file_report)
+    finally:
+        enqueue_tagging(untagged)
     if batch is not None:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.DONE, finished_at=timezone.now(), files_total=F("files_done")

@@ -201,3 +201,22 @@ def test_count_input_files_counts_zip_members_without_reading(tmp_path):
     make_zip(tmp_path / "in" / "z.zip", {"a.txt": b"x", "b/c.txt": b"y"})
     write(tmp_path / "in" / "d.txt", "z")
     assert importing.count_input_files([tmp_path / "in"]) == 3
+
+
+def test_imported_articles_are_queued_for_tagging_in_full_batches(
+    tmp_path, afp, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Five one-dispatch files: tasks of two, two and the last one, not five of one.
+    settings.TAGGING_BATCH_SIZE = 2
+    sent = []
+    monkeypatch.setattr("articles.tagging.send_tagging_tasks", sent.append)
+    for n in range(5):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Dépêche {n}\n\nPARIS, {n + 1} mars 2016 (AFP) - Texte numéro {n} de la dépêche.\n",
+            encoding="utf-8",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        report = import_files(paths=sorted(tmp_path.glob("*.txt")), source=afp)
+    ids = [pk for file in report.files for pk in file.article_ids]
+    assert len(ids) == 5
+    assert sent == [ids[:2], ids[2:4], ids[4:]]
