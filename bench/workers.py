@@ -1,4 +1,4 @@
-"""Celery tagging workers as subprocesses on the benchmark's database and Redis db."""
+"""Celery workers (tagging, and the indexer) as subprocesses on the benchmark's services."""
 
 from __future__ import annotations
 
@@ -21,12 +21,17 @@ def flush_broker() -> None:
 
 
 class TaggingWorker:
-    """`celery -A newsroom worker -Q celery -c N`, started and stopped by the benchmark."""
+    """`celery -A newsroom worker -Q celery -c N`, started and stopped by the benchmark.
 
-    def __init__(self, concurrency: int):
+    With queue="index" and concurrency 1 it is the indexer, as the Procfile runs it.
+    """
+
+    def __init__(self, concurrency: int, *, queue: str = "celery"):
         self.concurrency = concurrency
-        self.name = f"bench{concurrency}@%h"
-        self.log_path: Path = BENCH_DIR / "logs" / f"worker-c{concurrency}.log"
+        self.queue = queue
+        prefix = "worker" if queue == "celery" else queue
+        self.name = f"bench-{prefix}{concurrency}@%h"
+        self.log_path: Path = BENCH_DIR / "logs" / f"{prefix}-c{concurrency}.log"
         self.process: subprocess.Popen | None = None
 
     def start(self, *, timeout: float = 120) -> None:
@@ -42,7 +47,7 @@ class TaggingWorker:
                     "newsroom",
                     "worker",
                     "-Q",
-                    "celery",
+                    self.queue,
                     "-c",
                     str(self.concurrency),
                     "-n",
