@@ -308,3 +308,20 @@ def test_a_ten_thousand_character_query_is_refused_politely(reader, rows, query)
     response = reader.get(EXPORT, {"q": query})
     assert response.status_code == 400
     assert "trop longue" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["*", "-", " - ", "()", "+-+"])
+def test_a_query_of_signs_only_is_told_it_has_no_word(reader, rows, query):
+    page = get_html(reader, SEARCH, {"q": query})
+    assert any("aucun mot" in message for message in messages(page)), messages(page)
+    assert "mots trop courants" not in page
+
+
+def test_a_query_of_stop_words_only_is_told_so(reader, rows):
+    page = get_html(reader, SEARCH, {"q": "le de la"})
+    assert any("mots trop courants" in message for message in messages(page))
+
+
+def test_a_wildcard_query_is_never_corrected_into_digits(reader, rows):
+    page = get_html(reader, SEARCH, {"q": "Al*"})
+    assert not re.search(r"Vouliez-vous dire <a[^>]*>[^<]*\d", page)

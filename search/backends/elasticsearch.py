@@ -156,9 +156,9 @@ class FrenchElasticsearchBackend(Elasticsearch7SearchBackend):
         if request.q.strip():
             parsed = parse(self.query_parser(), request.q)
             if parsed is None:
-                from search.backends.whoosh_search import ONLY_STOP_WORDS
+                from search.backends.whoosh_search import nothing_to_search
 
-                raise QuerySyntaxError(ONLY_STOP_WORDS)
+                raise QuerySyntaxError(nothing_to_search(request.q))
             must = [to_dsl(parsed, normalise_operators(request.q))]
             terms = positive_terms(parsed)
         filters = [

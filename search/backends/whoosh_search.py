@@ -33,6 +33,15 @@ ONLY_STOP_WORDS = (
     "Votre recherche ne contient que des mots trop courants (le, de, la, est…) : "
     "ajoutez un mot plus précis."
 )
+NO_WORDS = (
+    "Votre recherche ne contient aucun mot, seulement des signes (* - ( ) …) : "
+    "tapez au moins un mot."
+)
+
+
+def nothing_to_search(text: str) -> str:
+    """The message for a query left empty by analysis: signs only, or stop words only."""
+    return ONLY_STOP_WORDS if re.search(r"[^\W_]", text) else NO_WORDS
 
 
 def _day(value: date | None) -> int | None:
@@ -109,7 +118,7 @@ def run_search(backend, request: SearchRequest) -> SearchHits:
     if request.q.strip():
         parsed = parse(backend.page_parser, request.q)
         if parsed is None:
-            raise QuerySyntaxError(ONLY_STOP_WORDS)
+            raise QuerySyntaxError(nothing_to_search(request.q))
     terms = positive_terms(parsed) if parsed is not None else frozenset()
     by_relevance = bool(terms) and request.sort == "relevance"
     allowed = filter_mask(tables, request)
@@ -163,7 +172,8 @@ def suggest(parser, searcher, text: str) -> str:
         if word in _OPERATORS or any(a <= match.start() < b for a, b in protected):
             continue
         replacement = _correction(reader, parser.fieldname, word)
-        if replacement:
+        # Never offer digits for letters ("Al*" is not "a0*").
+        if replacement and any(c.isdigit() for c in replacement) <= any(c.isdigit() for c in word):
             pieces += [text[position : match.start()], replacement]
             position, changed = match.end(), True
     if not changed:
