@@ -9,20 +9,13 @@ from django.utils import timezone
 
 from articles import importing, tagging
 from articles.models import Article, ImportBatch
+from newsroom.celery import RETRYING
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
 SWEEP_LIMIT = 20_000
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=10,
-    soft_time_limit=1200,
-    time_limit=1500,
-)
+@shared_task(autoretry_for=TRANSIENT, soft_time_limit=1200, time_limit=1500, **RETRYING)
 def tag_articles_task(article_ids: list[int]) -> dict:
     """Tag a batch of articles (already-tagged ones are skipped)."""
     report = tagging.tag_articles(article_ids=article_ids)

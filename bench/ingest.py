@@ -22,7 +22,7 @@ from bench import archive, index
 from bench.corpus import PER_FILE, REFERENCE
 from bench.measure import RssSampler, Stopwatch
 from bench.report import at_least, row
-from bench.workers import TaggingWorker, flush_broker
+from bench.workers import CeleryWorker, flush_broker
 from search.models import IndexQueue
 
 log = logging.getLogger("bench")
@@ -125,7 +125,7 @@ def measure_workers(
 ) -> dict:
     archive.reset_archive()
     flush_broker()
-    worker, indexer = TaggingWorker(concurrency), TaggingWorker(1, queue="index")
+    worker, indexer = CeleryWorker(concurrency), CeleryWorker(1, queue="index")
     worker.start()
     indexer.start()
     role = f"tagging worker process (c={concurrency})"

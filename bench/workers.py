@@ -20,7 +20,7 @@ def flush_broker() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-class TaggingWorker:
+class CeleryWorker:
     """`celery -A newsroom worker -Q celery -c N`, started and stopped by the benchmark.
 
     With queue="index" and concurrency 1 it is the indexer, as the Procfile runs it.

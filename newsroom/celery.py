@@ -19,3 +19,8 @@ def _close_inherited_db_connections(**_kwargs) -> None:
 
     for connection in connections.all(initialized_only=True):
         connection.close_if_unusable_or_obsolete()
+
+
+# The options every background task shares: acknowledged after it ran (a killed worker's
+# task is redelivered), retried with backoff on the transient errors it names.
+RETRYING = {"acks_late": True, "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 10}

@@ -4,21 +4,14 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from whoosh.index import LockError
 
+from newsroom.celery import RETRYING
 from search import indexing
 
 # FileNotFoundError: rebuild_index deleted the index folder under a running batch.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, LockError, FileNotFoundError)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=300,
-    max_retries=10,
-    soft_time_limit=1500,
-    time_limit=1700,
-)
+@shared_task(autoretry_for=TRANSIENT, soft_time_limit=1500, time_limit=1700, **RETRYING)
 def process_index_queue() -> dict:
     """Drain the index queue (safe to run twice: an empty queue is a no-op)."""
     report = indexing.process_queue()

@@ -24,10 +24,14 @@ from tests.conftest import MASAKHANE_DEV, REFERENCE
 WHOOSH_ENGINE = "search.backends.FrenchWhooshEngine"
 
 
-@contextmanager
 def whoosh_index(path):
     """Point haystack's default connection at a Whoosh index in `path` for a while."""
-    conf = {"default": {"ENGINE": WHOOSH_ENGINE, "PATH": str(path)}}
+    return search_connection({"default": {"ENGINE": WHOOSH_ENGINE, "PATH": str(path)}})
+
+
+@contextmanager
+def search_connection(conf: dict):
+    """Point haystack's connections at `conf` for a while; yield the default backend."""
     previous = connections.connections_info
     try:
         with override_settings(HAYSTACK_CONNECTIONS=conf):

@@ -6,12 +6,10 @@ tests marked `elasticsearch` run against a live cluster when ELASTICSEARCH_URL i
 
 import os
 import uuid
-from contextlib import contextmanager
 from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import override_settings
 from haystack import connections
 
 from articles.models import Article, Source
@@ -21,7 +19,7 @@ from search.backends.elasticsearch import FrenchElasticsearchBackend, read_respo
 from search.documents import articles_for_index
 from search.engines import haystack_connections
 from search.query import SearchRequest
-from tests.search.conftest import entity, make_article, mention
+from tests.search.conftest import entity, make_article, mention, search_connection
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 live = pytest.mark.skipif(
@@ -29,18 +27,8 @@ live = pytest.mark.skipif(
 )
 
 
-@contextmanager
 def elasticsearch_connection(url: str):
-    conf = haystack_connections(url)
-    previous = connections.connections_info
-    try:
-        with override_settings(HAYSTACK_CONNECTIONS=conf):
-            connections.connections_info = conf
-            connections.reload("default")
-            yield connections["default"].get_backend()
-    finally:
-        connections.connections_info = previous
-        connections.reload("default")
+    return search_connection(haystack_connections(url))
 
 
 @pytest.fixture
