@@ -154,6 +154,10 @@ TAGGING_BATCH_SIZE = env.int("TAGGING_BATCH_SIZE", default=32)
 # About 40 s of CPU per article at this size; longer texts are not dispatches.
 TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)
 
+# A new dispatch waits this long for its tagging before the indexer takes it untagged
+# (then again once tagged): indexed once, with its entities, when tagging keeps up.
+INDEX_UNTAGGED_DELAY = env.int("INDEX_UNTAGGED_DELAY", default=120)
+
 # Search: SEARCH_URL picks the engine (whoosh:///path or elasticsearch://host:9200/index).
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
 HAYSTACK_CONNECTIONS = haystack_connections(SEARCH_URL)

@@ -9,11 +9,12 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from haystack import connections
 from haystack.utils import get_model_ct
@@ -101,17 +102,39 @@ def process_batch(rows: list[tuple[int, object]]) -> tuple[int, int]:
     return len(articles), len(removed)
 
 
+def due_marks(untagged_delay: float = 0) -> QuerySet:
+    """The marks to index now: all of them, except, with a delay, those of articles
+    imported less than `untagged_delay` seconds ago and still waiting for tagging."""
+    marks = IndexQueue.objects.all()
+    if untagged_delay > 0:
+        waiting = Article.objects.filter(
+            pk=OuterRef("article_id"),
+            tagging_status=Article.Tagging.PENDING,
+            imported_at__gt=timezone.now() - timedelta(seconds=untagged_delay),
+        )
+        marks = marks.exclude(Exists(waiting))
+    return marks
+
+
 def process_queue(
-    *, batch_size: int = BATCH_SIZE, time_budget: float = TIME_BUDGET_SECONDS
+    *,
+    batch_size: int = BATCH_SIZE,
+    time_budget: float = TIME_BUDGET_SECONDS,
+    untagged_delay: float = 0,
 ) -> QueueReport:
-    """Drain the index queue in batches, oldest marks first, until empty or out of time."""
+    """Drain the index queue in batches, oldest marks first, until empty or out of time.
+
+    With `untagged_delay`, a freshly imported article waits (at most that long) for its
+    tagging, so it is indexed once, with its entities, rather than twice; the beat's
+    sweep picks it up once it is due.
+    """
     report = QueueReport()
     deadline = time.monotonic() + time_budget
     while True:
         rows = list(
-            IndexQueue.objects.order_by("marked_at", "article_id").values_list(
-                "article_id", "marked_at"
-            )[:batch_size]
+            due_marks(untagged_delay)
+            .order_by("marked_at", "article_id")
+            .values_list("article_id", "marked_at")[:batch_size]
         )
         if not rows:
             return report
@@ -120,7 +143,7 @@ def process_queue(
         report.removed += removed
         report.batches += 1
         if time.monotonic() > deadline:
-            report.remaining = IndexQueue.objects.exists()
+            report.remaining = due_marks(untagged_delay).exists()
             return report
 
 

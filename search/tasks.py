@@ -1,6 +1,7 @@
 """The index worker's task: the only writer of the index (queue `index`, concurrency 1)."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from whoosh.index import LockError
 
@@ -14,7 +15,7 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, LockError, FileN
 @shared_task(autoretry_for=TRANSIENT, soft_time_limit=1500, time_limit=1700, **RETRYING)
 def process_index_queue() -> dict:
     """Drain the index queue (safe to run twice: an empty queue is a no-op)."""
-    report = indexing.process_queue()
+    report = indexing.process_queue(untagged_delay=settings.INDEX_UNTAGGED_DELAY)
     if report.remaining:
         indexing.send_index_task()
     return {"indexed": report.indexed, "removed": report.removed, "batches": report.batches}

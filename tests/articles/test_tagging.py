@@ -147,6 +147,19 @@ def test_tagging_a_batch_takes_the_same_number_of_queries_for_2_or_10_articles(
     assert callbacks, "the index worker is woken once the batch commits"
 
 
+def test_only_first_tagging_commits_without_waiting_for_the_disk():
+    """A lost first-tagging batch leaves its articles pending for the sweep; a forced
+    re-tag (after an editor's correction) must not be lost, so it waits for the flush."""
+    relaxed = "SET LOCAL synchronous_commit TO OFF"
+    ids = dispatches(0, 2)
+    with CaptureQueriesContext(connection) as first:
+        assert tag_articles(article_ids=ids).tagged == ids
+    with CaptureQueriesContext(connection) as forced:
+        assert tag_articles(article_ids=ids, force=True).tagged == ids
+    assert [q["sql"] for q in first].count(relaxed) == 1
+    assert relaxed not in [q["sql"] for q in forced]
+
+
 def test_a_dispatch_that_fails_to_save_is_marked_failed_and_its_batch_is_tagged():
     too_long_a_name = "Zorgl" + "ubo" * 110  # tagged as a place, over the 300 characters
     before, after = dispatches(0, 1), dispatches(1, 1)

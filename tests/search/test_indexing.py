@@ -1,15 +1,18 @@
 """The single-writer path: marking, draining the queue, check_index, haystack's commands."""
 
 import threading
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 from whoosh import index as whoosh_index
 
 from articles.models import Article, Entity
+from articles.tagging import tag_articles
 from search import indexing, services
 from search.models import IndexQueue
 from search.query import SearchRequest
@@ -79,7 +82,8 @@ def test_a_broker_outage_leaves_the_queue_for_the_sweep(db, dead_broker):
     assert IndexQueue.objects.filter(article_id=5).exists()
 
 
-def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index):
+def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index, settings):
+    settings.INDEX_UNTAGGED_DELAY = 0  # these articles are never tagged: index them now
     first, second = articles[:2]
     indexing.mark_articles([first.pk, second.pk])
     assert process_index_queue() == {"indexed": 2, "removed": 0, "batches": 1}
@@ -100,6 +104,26 @@ def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index):
     drift = indexing.find_drift()
     assert (drift.stale, drift.extra) == ([], [])
     assert set(drift.missing) == {a.pk for a in articles[2:]}
+
+
+def test_the_worker_indexes_a_new_dispatch_once_it_is_tagged(articles, fresh_index, settings):
+    settings.INDEX_UNTAGGED_DELAY = 120
+    fresh, tagged, failed, old = articles[:4]
+    Article.objects.filter(pk=tagged.pk).update(tagging_status=Article.Tagging.DONE)
+    Article.objects.filter(pk=failed.pk).update(tagging_status=Article.Tagging.FAILED)
+    Article.objects.filter(pk=old.pk).update(imported_at=timezone.now() - timedelta(seconds=121))
+    indexing.mark_articles([fresh.pk, tagged.pk, failed.pk, old.pk])
+
+    # The fresh dispatch waits for its entities; the others have nothing to wait for.
+    assert process_index_queue()["indexed"] == 3
+    assert set(hits().ids) == {tagged.pk, failed.pk, old.pk}
+    assert list(IndexQueue.objects.values_list("article_id", flat=True)) == [fresh.pk]
+
+    assert tag_articles(article_ids=[fresh.pk]).tagged == [fresh.pk]  # marks it again
+    assert process_index_queue()["indexed"] == 1
+    assert not IndexQueue.objects.exists()
+    person = fresh.mentions.filter(entity__kind="PER").values_list("entity__name", flat=True)
+    assert hits(filters=(("person", person[0]),)).ids == [fresh.pk]
 
 
 def test_each_batch_is_one_commit(articles, fresh_index):
