@@ -157,6 +157,9 @@ TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)
 # A new dispatch waits this long for its tagging before the indexer takes it untagged
 # (then again once tagged): indexed once, with its entities, when tagging keeps up.
 INDEX_UNTAGGED_DELAY = env.int("INDEX_UNTAGGED_DELAY", default=120)
+# The indexer gathers marks this long into one commit (a full batch goes at once): fewer,
+# larger commits, so fewer segment merges, which cost Whoosh more than the indexing.
+INDEX_COMMIT_DELAY = env.float("INDEX_COMMIT_DELAY", default=10.0)
 
 # Search: SEARCH_URL picks the engine (whoosh:///path or elasticsearch://host:9200/index).
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")

@@ -55,13 +55,16 @@ def mark_deleted(article_ids: Iterable[int]) -> None:
     mark_articles(article_ids)
 
 
-def send_index_task() -> bool:
-    """Wake the index worker; False when the broker is down (the beat sweep drains later)."""
+def send_index_task(countdown: float | None = None) -> bool:
+    """Wake the index worker (now, or in `countdown` seconds); False when the broker is
+    down (the beat sweep drains the queue later)."""
     from search.tasks import process_index_queue
 
     try:
         process_index_queue.apply_async(
-            retry=True, retry_policy={"max_retries": 2, "interval_start": 0.2}
+            countdown=countdown,
+            retry=True,
+            retry_policy={"max_retries": 2, "interval_start": 0.2},
         )
     except (BrokerError, ConnectionError, OSError) as error:
         logger.warning("broker unreachable, the index queue waits for the sweep: %s", error)
@@ -87,6 +90,7 @@ class QueueReport:
     removed: int = 0
     batches: int = 0
     remaining: bool = False
+    wait: float = 0.0  # seconds until the marks left behind make a commit worth it
 
 
 def process_batch(rows: list[tuple[int, object]]) -> tuple[int, int]:
@@ -121,12 +125,18 @@ def process_queue(
     batch_size: int = BATCH_SIZE,
     time_budget: float = TIME_BUDGET_SECONDS,
     untagged_delay: float = 0,
+    commit_delay: float = 0,
 ) -> QueueReport:
     """Drain the index queue in batches, oldest marks first, until empty or out of time.
 
     With `untagged_delay`, a freshly imported article waits (at most that long) for its
     tagging, so it is indexed once, with its entities, rather than twice; the beat's
     sweep picks it up once it is due.
+
+    With `commit_delay`, a batch smaller than `batch_size` waits until its oldest mark
+    is that old: marks arriving meanwhile join it. Every Whoosh commit writes a segment
+    and, every tenth, merges them, so one commit per tagging batch cost the index worker
+    several times the indexing itself. `report.wait` says when to come back.
     """
     report = QueueReport()
     deadline = time.monotonic() + time_budget
@@ -137,6 +147,10 @@ def process_queue(
             .values_list("article_id", "marked_at")[:batch_size]
         )
         if not rows:
+            return report
+        age = (timezone.now() - rows[0][1]).total_seconds()
+        if len(rows) < batch_size and age < commit_delay:
+            report.wait = commit_delay - age
             return report
         indexed, removed = process_batch(rows)
         report.indexed += indexed

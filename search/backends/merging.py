@@ -2,9 +2,12 @@
 
 Whoosh's default (MERGE_SMALL) merges a growing run of the smallest segments, and once the
 run reaches the large ones it rewrites them too: building a 100,000-article index rewrote
-each document many times over. Here segments are grouped in tenfold size tiers and a tier is
-merged only when it holds TIER_WIDTH segments, so a document is rewritten about once per
-tenfold growth of the index, and a search never faces more than a few dozen segments.
+each document many times over. Here segments are grouped in tenfold size tiers (under 10
+documents, 10-99, 100-999...) and a tier is merged only when it holds TIER_WIDTH segments,
+so a document is rewritten about once per tenfold growth of the index, and a search never
+faces more than a few dozen segments. The tiers start small because the index worker
+commits small batches: with one tier for everything under 1,000 documents, every tenth
+commit rewrote that whole tier.
 """
 
 import math
@@ -12,7 +15,7 @@ from collections import defaultdict
 
 from whoosh.reading import SegmentReader
 
-SMALLEST_TIER = 1000
+SMALLEST_TIER = 10
 TIER_WIDTH = 10
 
 

@@ -42,6 +42,9 @@ class WorkerProcess:
             "REDIS_URL": redis_url,
             "SEARCH_URL": settings.SEARCH_URL,
             "CONN_MAX_AGE": "0",
+            # The tests wait for the index after each step: a short gathering delay keeps
+            # them quick and still takes the indexer's "come back later" path.
+            "INDEX_COMMIT_DELAY": "1",
             **env,
         }
         self.process: subprocess.Popen | None = None

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from whoosh import index as whoosh_index
@@ -84,6 +85,7 @@ def test_a_broker_outage_leaves_the_queue_for_the_sweep(db, dead_broker):
 
 def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index, settings):
     settings.INDEX_UNTAGGED_DELAY = 0  # these articles are never tagged: index them now
+    settings.INDEX_COMMIT_DELAY = 0
     first, second = articles[:2]
     indexing.mark_articles([first.pk, second.pk])
     assert process_index_queue() == {"indexed": 2, "removed": 0, "batches": 1}
@@ -107,7 +109,7 @@ def test_the_queue_adds_updates_and_removes_documents(articles, fresh_index, set
 
 
 def test_the_worker_indexes_a_new_dispatch_once_it_is_tagged(articles, fresh_index, settings):
-    settings.INDEX_UNTAGGED_DELAY = 120
+    settings.INDEX_UNTAGGED_DELAY, settings.INDEX_COMMIT_DELAY = 120, 0
     fresh, tagged, failed, old = articles[:4]
     Article.objects.filter(pk=tagged.pk).update(tagging_status=Article.Tagging.DONE)
     Article.objects.filter(pk=failed.pk).update(tagging_status=Article.Tagging.FAILED)
@@ -136,10 +138,38 @@ def test_each_batch_is_one_commit(articles, fresh_index):
     assert generation(fresh_index) == before + 2
 
 
+def test_a_small_batch_waits_for_more_marks_and_a_full_one_goes_at_once(articles, fresh_index):
+    indexing.mark_articles([articles[0].pk])
+    report = indexing.process_queue(commit_delay=60)
+    assert (report.indexed, report.batches) == (0, 0)
+    assert 55 < report.wait <= 60
+    assert not whoosh_index.exists_in(fresh_index.path), "nothing was committed"
+
+    indexing.mark_articles(a.pk for a in articles[1:5])
+    report = indexing.process_queue(batch_size=4, commit_delay=60)
+    assert (report.indexed, report.batches) == (4, 1), "a full batch does not wait"
+    assert IndexQueue.objects.count() == 1 and report.wait > 55
+
+    IndexQueue.objects.update(marked_at=F("marked_at") - timedelta(seconds=61))
+    assert indexing.process_queue(batch_size=4, commit_delay=60).indexed == 1
+    assert hits().total == 5
+
+
+def test_the_worker_comes_back_when_the_small_batch_is_due(
+    articles, fresh_index, settings, monkeypatch
+):
+    settings.INDEX_UNTAGGED_DELAY, settings.INDEX_COMMIT_DELAY = 0, 30
+    woken = []
+    monkeypatch.setattr(indexing, "send_index_task", lambda countdown=None: woken.append(countdown))
+    indexing._enqueue([articles[0].pk])
+    assert process_index_queue()["indexed"] == 0
+    assert len(woken) == 1 and 25 < woken[0] <= 30
+
+
 def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_index):
     from search.backends.merging import TIER_WIDTH, tier
 
-    assert [tier(n) for n in (1, 999, 1000, 9_999, 10_000, 250_000)] == [0, 0, 1, 1, 2, 3]
+    assert [tier(n) for n in (1, 9, 10, 99, 100, 999, 1000, 250_000)] == [0, 0, 1, 1, 2, 2, 3, 5]
     for _ in range(3):
         indexing.mark_articles(a.pk for a in articles)
         indexing.process_queue(batch_size=1)
