@@ -11,13 +11,11 @@ import re
 from datetime import date
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
 from articles.models import Article, Entity, Mention, Source
-from search import indexing
-from tests.search.conftest import make_article, whoosh_index
+from tests.search.conftest import indexed_archive, make_article
 
 SEARCH = reverse("search:search")
 EXPORT = reverse("search:export")
@@ -99,13 +97,8 @@ def build() -> dict:
 @pytest.fixture(scope="module")
 def archive(django_db_setup, django_db_blocker, tmp_path_factory):
     """A few hostile articles and entities, indexed in a Whoosh index of their own."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        rows = build()
-        with whoosh_index(tmp_path_factory.mktemp("whoosh")):
-            indexing.mark_articles(Article.objects.values_list("pk", flat=True))
-            indexing.process_queue()
-            yield rows
-        transaction.set_rollback(True)
+    with indexed_archive(django_db_blocker, tmp_path_factory.mktemp("whoosh"), build) as rows:
+        yield rows
 
 
 @pytest.fixture

@@ -43,6 +43,19 @@ def search_connection(conf: dict):
         connections.reload("default")
 
 
+@contextmanager
+def indexed_archive(django_db_blocker, folder, build):
+    """Rows made by `build()`, every article indexed in a Whoosh index in `folder`, for a
+    module's tests; all of it rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build()
+        with whoosh_index(folder):
+            indexing.mark_articles(Article.objects.values_list("pk", flat=True))
+            indexing.process_queue()
+            yield built
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The role fixtures create users: hash their passwords cheaply."""
@@ -182,13 +195,9 @@ def build_corpus() -> Corpus:
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
     """Reference dispatches, the MasakhaNEWS dev set and a few crafted articles, indexed."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = build_corpus()
-        with whoosh_index(tmp_path_factory.mktemp("whoosh")):
-            indexing.mark_articles(article.pk for article in built.articles)
-            indexing.process_queue()
-            yield built
-        transaction.set_rollback(True)
+    folder = tmp_path_factory.mktemp("whoosh")
+    with indexed_archive(django_db_blocker, folder, build_corpus) as built:
+        yield built
 
 
 @pytest.fixture
