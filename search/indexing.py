@@ -13,6 +13,7 @@ from datetime import timedelta
 from functools import reduce
 from operator import or_
 
+import redis
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -55,21 +56,50 @@ def mark_deleted(article_ids: Iterable[int]) -> None:
     mark_articles(article_ids)
 
 
+WAKE_KEY = "newsroom:index-wake"
+WAKE_TTL_SECONDS = 60  # a wake lost with a killed worker blocks others this long at most
+_BROKERS: dict[str, redis.Redis] = {}
+
+
+def _broker() -> redis.Redis:
+    from newsroom.celery import app
+
+    url = app.conf.broker_url
+    if url not in _BROKERS:
+        _BROKERS[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+    return _BROKERS[url]
+
+
 def send_index_task(countdown: float | None = None) -> bool:
-    """Wake the index worker (now, or in `countdown` seconds); False when the broker is
-    down (the beat sweep drains the queue later)."""
+    """Wake the index worker (now, or in `countdown` seconds) unless a wake is already on
+    its way; False when the broker is down (the beat sweep drains the queue later).
+
+    Every tagging batch and imported file marks articles: without this, each sent a task,
+    and the worker spent more time answering empty wakes than indexing.
+    """
     from search.tasks import process_index_queue
 
+    ttl = int(countdown or 0) + WAKE_TTL_SECONDS
     try:
+        if not _broker().set(WAKE_KEY, 1, nx=True, ex=ttl):
+            return True  # the pending wake will find these marks
         process_index_queue.apply_async(
             countdown=countdown,
             retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0.2},
         )
-    except (BrokerError, ConnectionError, OSError) as error:
+    except (BrokerError, redis.RedisError, ConnectionError, OSError) as error:
         logger.warning("broker unreachable, the index queue waits for the sweep: %s", error)
         return False
     return True
+
+
+def clear_wake() -> None:
+    """Called by the worker as it starts: marks made from now on wake it again."""
+    try:
+        _broker().delete(WAKE_KEY)
+    except (redis.RedisError, OSError) as error:
+        logger.warning("could not clear the index wake (it expires by itself): %s", error)
 
 
 def search_backend():

@@ -15,6 +15,7 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, LockError, FileN
 @shared_task(autoretry_for=TRANSIENT, soft_time_limit=1500, time_limit=1700, **RETRYING)
 def process_index_queue() -> dict:
     """Drain the index queue (safe to run twice: an empty queue is a no-op)."""
+    indexing.clear_wake()
     report = indexing.process_queue(
         untagged_delay=settings.INDEX_UNTAGGED_DELAY, commit_delay=settings.INDEX_COMMIT_DELAY
     )

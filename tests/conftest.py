@@ -28,6 +28,15 @@ def _isolated_broker():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_index_wake_left():
+    """A wake left by an earlier test (no worker ran to clear it) would mute this test's
+    wakes of the index worker for a minute."""
+    from search.indexing import clear_wake
+
+    clear_wake()
+
+
 @pytest.fixture
 def reference_path() -> Path:
     return REFERENCE

@@ -77,6 +77,16 @@ def dead_broker():
     _forget_broker_connections(app)
 
 
+def test_wakes_are_merged_until_the_worker_starts(db, monkeypatch):
+    sent = []
+    monkeypatch.setattr(process_index_queue, "apply_async", lambda **options: sent.append(options))
+    assert indexing.send_index_task() and indexing.send_index_task(countdown=10)
+    assert len(sent) == 1, "the second wake rides on the first"
+    process_index_queue()  # the worker clears the wake before it reads the queue
+    assert indexing.send_index_task(countdown=10)
+    assert [options["countdown"] for options in sent] == [None, 10]
+
+
 def test_a_broker_outage_leaves_the_queue_for_the_sweep(db, dead_broker):
     indexing.mark_articles([5])
     assert indexing.send_index_task() is False
