@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from articles import ner
@@ -84,14 +84,21 @@ def measure_in_process(paths: list[Path], words: int) -> dict:
     }
 
 
-def _wait_until_tagged(expected: int, timeout: float) -> bool:
+def _wait_for(done: Callable[[], bool], timeout: float) -> bool:
+    """Poll done() every quarter second; False if it is still not true after timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        done = Article.objects.exclude(tagging_status=Article.Tagging.PENDING).count()
-        if done >= expected:
+        if done():
             return True
         time.sleep(0.25)
     return False
+
+
+def _wait_until_tagged(expected: int, timeout: float) -> bool:
+    pending = Article.Tagging.PENDING
+    return _wait_for(
+        lambda: Article.objects.exclude(tagging_status=pending).count() >= expected, timeout
+    )
 
 
 def _warm_up(worker_count: int) -> None:
@@ -112,12 +119,7 @@ def _warm_up(worker_count: int) -> None:
 
 def _wait_until_indexed(timeout: float) -> bool:
     """Wait until the indexer has drained every mark (tagging marks inside its commit)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not IndexQueue.objects.exists():
-            return True
-        time.sleep(0.25)
-    return False
+    return _wait_for(lambda: not IndexQueue.objects.exists(), timeout)
 
 
 def measure_workers(
