@@ -41,34 +41,6 @@ given_by_user() {
     [[ -n $value && $value != "$(written_value "$1")" ]]
 }
 
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# Same test the servers make: SO_REUSEADDR lets a port in TIME_WAIT count as free.
-port_is_free() {
-    python3 - "$1" <<'PY'
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-PY
-}
-
-# The remembered port if it is still free, else a new one (remembered from now on).
-choose_port() {
-    local port_file=$1 port
-    port=$(read_port_file "$port_file")
-    if [[ -z $port ]] || ! port_is_free "$port"; then
-        port=$(free_port)
-        printf '%s\n' "$port" >"$port_file"
-    fi
-    printf '%s\n' "$port"
-}
-
 manage_postgres=true
 manage_redis=true
 if $venv_only || given_by_user DATABASE_URL; then manage_postgres=false; fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stop the project-local PostgreSQL and Redis that scripts/bootstrap.sh started.
+# Stop the project-local PostgreSQL, Redis and OpenSearch that the scripts started.
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
@@ -34,6 +34,7 @@ stop_redis() {
 }
 
 [[ -d $VAR_DIR ]] || exit 0
+bash "$ROOT/scripts/opensearch.sh" stop
 lock_services
 stop_postgres
 stop_redis
