@@ -41,9 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    # Before haystack: its rebuild_index gives way to ours (a new index, then the swap).
+    "search",
     "haystack",
     "articles",
-    "search",
 ]
 
 MIDDLEWARE = [
@@ -161,7 +162,7 @@ INDEX_UNTAGGED_DELAY = env.int("INDEX_UNTAGGED_DELAY", default=120)
 # larger commits, so fewer segment merges, which cost Whoosh more than the indexing.
 INDEX_COMMIT_DELAY = env.float("INDEX_COMMIT_DELAY", default=10.0)
 
-# Search: SEARCH_URL picks the engine (whoosh:///path or elasticsearch://host:9200/index).
+# Search: SEARCH_URL picks the engine (whoosh:///path or opensearch://host:9200/newsroom).
 SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
 HAYSTACK_CONNECTIONS = haystack_connections(SEARCH_URL)
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
@@ -172,6 +173,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # The OpenSearch client logs every request at INFO: keep its failures only.
+    "loggers": {
+        name: {"level": env.str("SEARCH_CLIENT_LOG_LEVEL", default="WARNING")}
+        for name in ("opensearch", "opensearchpy.trace")
+    },
 }
 
 # Security: cookies, headers, and a Content-Security-Policy the pages satisfy (no inline script).

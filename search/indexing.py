@@ -7,7 +7,7 @@ the management commands call `process_queue`, so one process writes the index at
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import reduce
@@ -224,6 +224,38 @@ def find_drift() -> IndexDrift:
     if not drift.clean:
         drift.queued = IndexQueue.objects.filter(article_id__in=drift.article_ids).count()
     return drift
+
+
+@dataclass
+class RebuildReport:
+    indexed: int = 0
+    repaired: QueueReport = field(default_factory=QueueReport)
+
+
+def article_batches(batch_size: int = BATCH_SIZE) -> Iterator[list[Article]]:
+    """Yield every article, ready for the index, `batch_size` at a time in id order."""
+    last_id = 0
+    while True:
+        batch = list(articles_for_index().filter(pk__gt=last_id)[:batch_size])
+        if not batch:
+            return
+        last_id = batch[-1].pk
+        yield batch
+
+
+def rebuild(*, batch_size: int = BATCH_SIZE) -> RebuildReport:
+    """Index every article afresh, then catch up with what changed meanwhile.
+
+    On OpenSearch the new index is built beside the serving one and swapped in at the end;
+    the index worker went on writing to the old one, so the drift found after the swap is
+    exactly what changed during the rebuild.
+    """
+    report = RebuildReport()
+    report.indexed = search_backend().rebuild(article_index(), article_batches(batch_size))
+    drift = find_drift()
+    if not drift.clean:
+        report.repaired = repair(drift)
+    return report
 
 
 def repair(drift: IndexDrift) -> QueueReport:

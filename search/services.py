@@ -3,7 +3,9 @@
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from urllib.parse import quote
 
 from django.db.models import Count
@@ -26,8 +28,11 @@ from search.query import (
 logger = logging.getLogger(__name__)
 
 CHIPS_PER_RESULT = 8
-EXPORT_LIMIT = 10_000
-# Elasticsearch refuses deeper pages by default, and nobody reads page 600.
+# The export pages through the engine (search_after on OpenSearch): no 10,000 window.
+EXPORT_LIMIT = 100_000
+EXPORT_PAGE = 1000
+# Page numbers are for reading, not for walking the archive: past this, the page says so
+# and points to the export (OpenSearch also refuses a deeper `from`).
 RESULT_WINDOW = 10_000
 
 
@@ -35,15 +40,18 @@ class EngineUnavailable(RuntimeError):
     """The search engine did not answer (a cluster down, a corrupt index)."""
 
 
-def _engine_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [OSError]
+@contextmanager
+def engine_call(backend) -> Iterator[None]:
+    """Turn the engine's own failures into QuerySyntaxError or EngineUnavailable."""
     try:
-        from elasticsearch import TransportError
-
-        errors.append(TransportError)
-    except ImportError:  # pragma: no cover - the client is a requirement
-        pass
-    return tuple(errors)
+        yield
+    except QueryParserError as error:
+        raise QuerySyntaxError(f"La recherche n'a pas pu être lue : {error}") from error
+    except (IndexUnavailable, QuerySyntaxError):
+        raise
+    except backend.engine_errors as error:
+        logger.exception("search engine failed")
+        raise EngineUnavailable(str(error)) from error
 
 
 @dataclass
@@ -78,15 +86,21 @@ def run(request: SearchRequest) -> SearchHits:
     EngineUnavailable."""
     check_syntax(request.q)
     backend = connections["default"].get_backend()
-    try:
+    with engine_call(backend):
         return backend.archive_search(request)
-    except QueryParserError as error:
-        raise QuerySyntaxError(f"La recherche n'a pas pu être lue : {error}") from error
-    except (IndexUnavailable, QuerySyntaxError):
-        raise
-    except _engine_errors() as error:
-        logger.exception("search engine failed")
-        raise EngineUnavailable(str(error)) from error
+
+
+def matching_ids(request: SearchRequest, *, limit: int = EXPORT_LIMIT) -> Iterator[list[int]]:
+    """Yield the ids of every match, in the request's order, a page at a time."""
+    check_syntax(request.q)
+    backend = connections["default"].get_backend()
+    pages = backend.matching_ids(request, limit=limit, page=EXPORT_PAGE)
+    while True:
+        with engine_call(backend):
+            ids = next(pages, None)
+        if ids is None:
+            return
+        yield ids
 
 
 ENTITY_FILTERS = {"PER": "person", "LOC": "place", "ORG": "org", "MISC": "misc"}
@@ -199,15 +213,14 @@ def neutralise(cell: object) -> str:
 
 
 def export_rows(request: SearchRequest, *, absolute_url) -> Iterator[list[str]]:
-    """Yield the CSV header and one row per result (at most EXPORT_LIMIT), neutralised."""
-    hits = run(
-        SearchRequest(
-            **{**request.__dict__, "offset": 0, "limit": EXPORT_LIMIT, "with_facets": False}
-        )
-    )
+    """Yield the CSV header and one row per result (at most EXPORT_LIMIT), neutralised.
+
+    The first page is fetched before the header, so an engine that fails, fails first.
+    """
+    pages = matching_ids(request)
+    first = next(pages, [])
     yield list(EXPORT_COLUMNS)
-    for start in range(0, len(hits.ids), 500):
-        chunk = hits.ids[start : start + 500]
+    for chunk in chain([first], pages):
         articles = Article.objects.select_related("source").defer("body").in_bulk(chunk)
         names: dict[tuple[int, str], list[str]] = defaultdict(list)
         mentions = (

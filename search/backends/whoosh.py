@@ -9,6 +9,8 @@ only when a commit changed the index.
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime
 
 import numpy as np
@@ -50,6 +52,9 @@ _tables_lock = threading.Lock()
 
 
 class FrenchWhooshBackend(WhooshSearchBackend):
+    # What the search service reports as "the engine does not answer".
+    engine_errors = (OSError,)
+
     def __init__(self, connection_alias, **connection_options):
         super().__init__(connection_alias, **connection_options)
         self._schema_built = False
@@ -230,6 +235,20 @@ class FrenchWhooshBackend(WhooshSearchBackend):
         from search.backends.whoosh_search import run_search
 
         return run_search(self, request)
+
+    def matching_ids(self, request: SearchRequest, *, limit: int, page: int) -> Iterator[list[int]]:
+        """Yield the ids of up to `limit` matches in order, `page` at a time."""
+        for offset in range(0, limit, page):
+            chunk = replace(request, offset=offset, limit=min(page, limit - offset))
+            ids = self.archive_search(replace(chunk, with_facets=False)).ids
+            if not ids:
+                return
+            yield ids
+
+    def rebuild(self, index, batches: Iterable[list]) -> int:
+        """Empty the index, then fill it from `batches` (one commit each)."""
+        self.clear()
+        return sum(self.apply(index, batch) for batch in batches)
 
 
 def _delete_documents(writer, identifiers: list[str]) -> None:

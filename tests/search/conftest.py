@@ -1,6 +1,8 @@
-"""Search fixtures: a real Whoosh index in a temp dir, over real French dispatches.
+"""Search fixtures: real indexes of both engines over real French dispatches.
 
-The `corpus` fixture builds its rows and its index once per test module, inside a
+Every fixture here that makes an index is parametrised by engine: a Whoosh index in a temp
+dir, and an alias of its own on the project's two-node OpenSearch cluster. The `corpus`
+fixture builds its rows and its index once per test module and engine, inside a
 transaction that is rolled back when the module ends; each test still runs in its own
 savepoint (pytest-django's `db`), so tests can change rows without leaking.
 """
@@ -13,43 +15,23 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
-from haystack import connections
 
 from articles.importing import import_files
 from articles.models import Article, Entity, Mention, Source
 from search import indexing
 from tests.conftest import MASAKHANE_DEV, REFERENCE
+from tests.engines import ENGINES, engine_index, search_connection, whoosh_index
 
-WHOOSH_ENGINE = "search.backends.FrenchWhooshEngine"
-
-
-def whoosh_index(path):
-    """Point haystack's default connection at a Whoosh index in `path` for a while."""
-    return search_connection({"default": {"ENGINE": WHOOSH_ENGINE, "PATH": str(path)}})
+__all__ = ["search_connection", "whoosh_index"]
 
 
 @contextmanager
-def search_connection(conf: dict):
-    """Point haystack's connections at `conf` for a while; yield the default backend."""
-    previous = connections.connections_info
-    try:
-        with override_settings(HAYSTACK_CONNECTIONS=conf):
-            connections.connections_info = conf
-            connections.reload("default")
-            yield connections["default"].get_backend()
-    finally:
-        connections.connections_info = previous
-        connections.reload("default")
-
-
-@contextmanager
-def indexed_archive(django_db_blocker, folder, build):
-    """Rows made by `build()`, every article indexed in a Whoosh index in `folder`, for a
-    module's tests; all of it rolled back at the end."""
+def indexed_archive(django_db_blocker, folder, build, engine: str = "whoosh"):
+    """Rows made by `build()`, every article indexed by `engine` (Whoosh: in `folder`), for
+    a module's tests; all of it rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         built = build()
-        with whoosh_index(folder):
+        with engine_index(engine, folder):
             indexing.mark_articles(Article.objects.values_list("pk", flat=True))
             indexing.process_queue()
             yield built
@@ -62,9 +44,22 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """Run the test once per engine."""
+    return request.param
+
+
 @pytest.fixture
-def fresh_index(tmp_path):
-    """An index location of its own, empty until something is indexed."""
+def fresh_index(engine, tmp_path):
+    """An index of its own on each engine, empty until something is indexed."""
+    with engine_index(engine, tmp_path / "whoosh") as backend:
+        yield backend
+
+
+@pytest.fixture
+def fresh_whoosh_index(tmp_path):
+    """For what only Whoosh has (commits, segments, merges)."""
     with whoosh_index(tmp_path / "whoosh") as backend:
         yield backend
 
@@ -192,11 +187,12 @@ def build_corpus() -> Corpus:
     return corpus
 
 
-@pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Reference dispatches, the MasakhaNEWS dev set and a few crafted articles, indexed."""
+@pytest.fixture(scope="module", params=ENGINES)
+def corpus(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """Reference dispatches, the MasakhaNEWS dev set and a few crafted articles, indexed
+    by each engine in turn."""
     folder = tmp_path_factory.mktemp("whoosh")
-    with indexed_archive(django_db_blocker, folder, build_corpus) as built:
+    with indexed_archive(django_db_blocker, folder, build_corpus, request.param) as built:
         yield built
 
 

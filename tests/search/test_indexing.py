@@ -1,4 +1,5 @@
-"""The single-writer path: marking, draining the queue, check_index, haystack's commands."""
+"""The single-writer path on both engines: marking, draining the queue, check_index,
+rebuild_index; and what only Whoosh has: commits, segments and merges."""
 
 import threading
 from datetime import timedelta
@@ -138,22 +139,24 @@ def test_the_worker_indexes_a_new_dispatch_once_it_is_tagged(articles, fresh_ind
     assert hits(filters=(("person", person[0]),)).ids == [fresh.pk]
 
 
-def test_each_batch_is_one_commit(articles, fresh_index):
+def test_each_batch_is_one_commit(articles, fresh_whoosh_index):
     indexing.mark_articles([articles[0].pk])
     indexing.process_queue()
-    before = generation(fresh_index)
+    before = generation(fresh_whoosh_index)
     indexing.mark_articles(a.pk for a in articles)
     report = indexing.process_queue(batch_size=4)
     assert (report.batches, report.indexed) == (2, 6)
-    assert generation(fresh_index) == before + 2
+    assert generation(fresh_whoosh_index) == before + 2
 
 
-def test_a_small_batch_waits_for_more_marks_and_a_full_one_goes_at_once(articles, fresh_index):
+def test_a_small_batch_waits_for_more_marks_and_a_full_one_goes_at_once(
+    articles, fresh_whoosh_index
+):
     indexing.mark_articles([articles[0].pk])
     report = indexing.process_queue(commit_delay=60)
     assert (report.indexed, report.batches) == (0, 0)
     assert 55 < report.wait <= 60
-    assert not whoosh_index.exists_in(fresh_index.path), "nothing was committed"
+    assert not whoosh_index.exists_in(fresh_whoosh_index.path), "nothing was committed"
 
     indexing.mark_articles(a.pk for a in articles[1:5])
     report = indexing.process_queue(batch_size=4, commit_delay=60)
@@ -176,14 +179,14 @@ def test_the_worker_comes_back_when_the_small_batch_is_due(
     assert len(woken) == 1 and 25 < woken[0] <= 30
 
 
-def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_index):
+def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_whoosh_index):
     from search.backends.merging import TIER_WIDTH, tier
 
     assert [tier(n) for n in (1, 9, 10, 99, 100, 999, 1000, 250_000)] == [0, 0, 1, 1, 2, 2, 3, 5]
     for _ in range(3):
         indexing.mark_articles(a.pk for a in articles)
         indexing.process_queue(batch_size=1)
-    segments = whoosh_index.open_dir(fresh_index.path).reader().leaf_readers()
+    segments = whoosh_index.open_dir(fresh_whoosh_index.path).reader().leaf_readers()
     assert len(segments) < TIER_WIDTH
     # Each article was re-indexed three times: merging dropped the replaced copies.
     assert sum(reader.doc_count_all() for reader, _ in segments) < 2 * len(articles)
@@ -191,7 +194,7 @@ def test_small_commits_are_merged_by_tiers_and_deletions_purged(articles, fresh_
 
 
 def test_a_batch_replaces_documents_through_one_reader_in_plain_segments(
-    articles, fresh_index, monkeypatch
+    articles, fresh_whoosh_index, monkeypatch
 ):
     from whoosh.writing import SegmentWriter
 
@@ -204,7 +207,7 @@ def test_a_batch_replaces_documents_through_one_reader_in_plain_segments(
     assert indexing.process_queue().indexed == len(articles)
     # update_document opened a reader on every segment per document: quadratic indexing.
     assert len(opened) == 1
-    segments = whoosh_index.open_dir(fresh_index.path).reader().leaf_readers()
+    segments = whoosh_index.open_dir(fresh_whoosh_index.path).reader().leaf_readers()
     assert sum(reader.doc_count() for reader, _ in segments) == len(articles)
     # A compound segment is copied into memory by every reader that opens it.
     assert not any(reader.segment().is_compound() for reader, _ in segments)

@@ -1,4 +1,5 @@
-"""Relevance on a real Whoosh index: French analysis, query syntax, filters, facets."""
+"""Relevance on both engines: French analysis, query syntax, filters, facets; and Whoosh's
+own matching from postings against Whoosh itself."""
 
 from datetime import date
 
@@ -193,6 +194,7 @@ def test_queries_that_cannot_be_read_raise_a_clear_error(search_db, query):
         "zzqxw OR Syrie",
     ],
 )
+@pytest.mark.parametrize("corpus", ["whoosh"], indirect=True)
 def test_matching_from_postings_agrees_with_whoosh(search_db, query):
     from haystack import connections
 
@@ -218,6 +220,7 @@ def test_matching_from_postings_agrees_with_whoosh(search_db, query):
         'médecins OR person:"Bachar al-Assad"',
     ],
 )
+@pytest.mark.parametrize("corpus", ["whoosh"], indirect=True)
 def test_ranking_from_postings_is_whooshs_bm25f(search_db, query):
     from haystack import connections
 
