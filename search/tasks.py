@@ -3,13 +3,12 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from whoosh.index import LockError
 
 from newsroom.celery import RETRYING
 from search import indexing
+from search.backends import TRANSIENT_ENGINE_ERRORS
 
-# FileNotFoundError: rebuild_index deleted the index folder under a running batch.
-TRANSIENT = (OperationalError, InterfaceError, ConnectionError, LockError, FileNotFoundError)
+TRANSIENT = (OperationalError, InterfaceError, ConnectionError, *TRANSIENT_ENGINE_ERRORS)
 
 
 @shared_task(autoretry_for=TRANSIENT, soft_time_limit=1500, time_limit=1700, **RETRYING)

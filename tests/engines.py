@@ -21,6 +21,11 @@ CLUSTER_NODES = 2
 @functools.cache
 def opensearch_base_url() -> str:
     """Start (or reuse) the cluster; return its opensearch://host:port URL, no alias."""
+    return start_cluster()
+
+
+def start_cluster() -> str:
+    """Start the nodes that are not running; return the cluster's URL, no alias."""
     try:
         started = subprocess.run(
             ["bash", "scripts/opensearch.sh", "start", "--nodes", str(CLUSTER_NODES)],
@@ -38,6 +43,17 @@ def opensearch_base_url() -> str:
             pytrace=False,
         )
     return lines[-1].removeprefix("SEARCH_URL=").rsplit("/", 1)[0]
+
+
+def stop_cluster() -> None:
+    """Stop every node (the fault tests); start_cluster brings them back on the same ports."""
+    subprocess.run(["bash", "scripts/opensearch.sh", "stop"], cwd=REPO, check=True, timeout=120)
+
+
+def node_pid(number: int) -> int:
+    """The process id of the cluster's node `number` (node 1 is the cluster manager)."""
+    pid_file = REPO / "var" / "opensearch" / f"cluster-{CLUSTER_NODES}" / f"node-{number}" / "pid"
+    return int(pid_file.read_text())
 
 
 def opensearch_url(alias: str | None = None) -> str:
