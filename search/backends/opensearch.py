@@ -11,6 +11,7 @@ folded stop words, Snowball French stemming. SEARCH_URL names an alias, never an
 
 import copy
 import logging
+import time
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
@@ -53,7 +54,9 @@ FRENCH_ANALYZER = "french_folded"
 FOLDED_SUBFIELD = "folded"
 TEXT_MAPPING = {"type": "text", "analyzer": FRENCH_ANALYZER}
 BULK_CHUNK = 500
-BULK_RETRIES = 5
+BULK_RETRIES = 6
+BULK_TIMEOUT_SECONDS = 120
+RETRY_STATUSES = frozenset({429, 503})
 SCAN_PAGE = 2000
 # OpenSearch's index.max_result_window: `from + size` may not go past it.
 RESULT_WINDOW = 10_000
@@ -101,6 +104,15 @@ FRENCH_SETTINGS = {
         },
     }
 }
+
+
+class BulkRefused(RuntimeError):
+    """The cluster refused a document for good (a mapping error, a closed index)."""
+
+
+def retried_name(name: str) -> bool:
+    """Names that are ours alone (timestamped), so finding one made means our own retry."""
+    return name.rsplit("-", 1)[-1].isdigit() and len(name.rsplit("-", 1)[-1]) == 20
 
 
 class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
@@ -170,7 +182,12 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         body = {"settings": {**self.index_settings(), **settings}, "mappings": self.mapping}
         if aliases:
             body["aliases"] = aliases
-        self.conn.indices.create(index=name, body=body)
+        try:
+            self.conn.indices.create(index=name, body=body, request_timeout=BULK_TIMEOUT_SECONDS)
+        except RequestError as error:
+            # A retried request (the first timed out waiting for its shards) finds it made.
+            if error.error != "resource_already_exists_exception" or not retried_name(name):
+                raise
 
     def serving_indices(self) -> list[str]:
         """The concrete indices the alias points to (or the index of that very name)."""
@@ -212,20 +229,39 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         return prepared
 
     def _bulk(self, target: str, actions: Iterable[dict]) -> int:
-        """Send actions in bulk requests; a rejected chunk (429) is retried with backoff."""
-        indexed = 0
-        for ok, item in helpers.streaming_bulk(
-            self.conn,
-            actions,
-            index=target,
-            chunk_size=BULK_CHUNK,
-            max_retries=BULK_RETRIES,
-            initial_backoff=1,
-            max_backoff=30,
-            ignore_status=(404,),
-        ):
-            if ok and "index" in item:
-                indexed += 1
+        """Send actions in bulk requests; return how many documents were indexed.
+
+        Items the cluster cannot take now (429 too busy, 503 a shard without its node) are
+        sent again with backoff: a node lost mid-rebuild costs a pause, not the rebuild.
+        """
+        pending, indexed = list(actions), 0
+        for attempt in range(BULK_RETRIES + 1):
+            again = []
+            results = helpers.streaming_bulk(
+                self.conn,
+                pending,
+                index=target,
+                chunk_size=BULK_CHUNK,
+                raise_on_error=False,
+                # The server waits up to a minute for a shard's new primary: so do we.
+                request_timeout=BULK_TIMEOUT_SECONDS,
+            )
+            for action, (ok, result) in zip(pending, results, strict=True):
+                ((operation, item),) = result.items()
+                status = item.get("status", 0)
+                if ok or (operation == "delete" and status == 404):
+                    indexed += operation == "index"
+                elif status in RETRY_STATUSES and attempt < BULK_RETRIES:
+                    again.append(action)
+                else:
+                    raise BulkRefused(
+                        f"{target}: {operation} {item.get('_id')}: {item.get('error')}"
+                    )
+            if not again:
+                return indexed
+            logger.warning("%s: %d bulk items refused for now, retrying", target, len(again))
+            time.sleep(min(2**attempt, 30))
+            pending = again
         return indexed
 
     def apply(self, index, objects, removed_ids=()) -> int:
