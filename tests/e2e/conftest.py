@@ -14,8 +14,8 @@ from articles.importing import import_files
 from articles.models import Article, Source
 from search.indexing import find_drift
 from tests.conftest import REFERENCE, REPO, TEST_REDIS_URL, user_in
+from tests.engines import engine_index, search_url_of
 from tests.integration.conftest import WorkerProcess, wait_for
-from tests.search.conftest import whoosh_index
 
 # Playwright runs an event loop in this thread; Django's ORM calls from tests stay sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -102,17 +102,22 @@ def csp_violations(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def e2e_index(tmp_path):
-    """A Whoosh index of the test's own: the live server reads it, the worker writes it."""
-    path = tmp_path / "whoosh"
-    with whoosh_index(path):
-        yield path
+def e2e_engine() -> str:
+    """Whoosh, unless a test parametrises `e2e_engine` with the engines it runs on."""
+    return "whoosh"
+
+
+@pytest.fixture
+def e2e_index(tmp_path, e2e_engine):
+    """An index of the test's own: the live server reads it, the worker writes it."""
+    with engine_index(e2e_engine, tmp_path / "whoosh") as backend:
+        yield search_url_of(backend)
 
 
 @pytest.fixture
 def e2e_worker(transactional_db, tmp_path, e2e_index):
     redis.Redis.from_url(TEST_REDIS_URL).flushdb()
-    process = WorkerProcess(tmp_path, SEARCH_URL=f"whoosh://{e2e_index}")
+    process = WorkerProcess(tmp_path, SEARCH_URL=e2e_index)
     process.start()
     yield process
     process.stop()

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from search.services import EXPORT_COLUMNS
 from tests.e2e.conftest import csp_violations, log_in, make_user
+from tests.engines import ENGINES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,6 +25,7 @@ def facet(page: Page, label: str):
     )
 
 
+@pytest.mark.parametrize("e2e_engine", ENGINES)
 def test_journalist_searches_narrows_reads_and_exports(page, reference):
     turkey, aleppo = reference.turkey, reference.aleppo
     violations = csp_violations(page)
