@@ -7,20 +7,24 @@ PYTHON := .venv/bin/python
 # Base port for honcho: the first Procfile process (web) gets it.
 PORT ?= 8000
 SIZE ?= 2000
+# whoosh (embedded) or opensearch (a local node from scripts/opensearch.sh)
+SEARCH ?= whoosh
+ENGINE ?= whoosh
 PYTEST_ARGS ?=
 
 .PHONY: help run test lint bench stop clean
 
 help:
 	@echo "make run     start PostgreSQL and Redis, migrate, load the demo, serve http://127.0.0.1:$(PORT)"
+	@echo "             (SEARCH=opensearch: search on a local OpenSearch node instead of Whoosh)"
 	@echo "make test    run the test suite (PYTEST_ARGS='-k search' to narrow it)"
 	@echo "make lint    ruff check and ruff format --check"
-	@echo "make bench   run the benchmarks (SIZE=$(SIZE) dispatches)"
-	@echo "make stop    stop the project-local PostgreSQL and Redis"
+	@echo "make bench   run the benchmarks (SIZE=$(SIZE) dispatches, ENGINE=whoosh or opensearch)"
+	@echo "make stop    stop the project-local PostgreSQL, Redis and OpenSearch"
 	@echo "make clean   stop, then delete var/ (database, index) and .venv"
 
 run:
-	bash scripts/bootstrap.sh
+	bash scripts/bootstrap.sh $(if $(filter opensearch,$(SEARCH)),--opensearch)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py collectstatic --noinput
 	$(PYTHON) manage.py load_demo
@@ -37,7 +41,7 @@ lint:
 
 bench:
 	bash scripts/bootstrap.sh
-	$(PYTHON) -m bench $(if $(SIZE),--size $(SIZE))
+	$(PYTHON) -m bench $(if $(SIZE),--size $(SIZE)) --engine $(ENGINE)
 
 stop:
 	bash scripts/stop.sh

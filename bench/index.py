@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -18,18 +19,49 @@ from bench.report import row
 UPDATE_BATCH = 500  # the index worker's batch size (search.indexing.BATCH_SIZE)
 
 
+def on_opensearch() -> bool:
+    return "PATH" not in settings.HAYSTACK_CONNECTIONS["default"]
+
+
 def index_path() -> Path:
     return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
 
 
-def disk_size_mb(path: Path) -> float:
+def disk_size_mb(path: Path | None = None) -> float:
+    """The index's size: its folder (Whoosh), its primaries' store (OpenSearch)."""
+    if on_opensearch():
+        from search.indexing import search_backend
+
+        backend = search_backend()
+        stats = backend.conn.indices.stats(index=backend.index_name, metric="store")
+        return round(stats["_all"]["primaries"]["store"]["size_in_bytes"] / 1024 / 1024, 2)
+    path = path or index_path()
     total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
     return round(total / 1024 / 1024, 2)
 
 
 def clear_index() -> None:
-    """Delete the benchmark's index directory (a fresh process recreates it)."""
-    shutil.rmtree(index_path(), ignore_errors=True)
+    """Start from no index: delete the folder, or the indices behind the alias."""
+    if on_opensearch():
+        from search.indexing import search_backend
+
+        search_backend().clear()
+    else:
+        shutil.rmtree(index_path(), ignore_errors=True)
+
+
+def node_rss_mb() -> float | None:
+    """The OpenSearch nodes' resident memory, added up (None on Whoosh)."""
+    if not on_opensearch():
+        return None
+    pids = Path(settings.BASE_DIR, "var", "opensearch").glob("cluster-*/node-*/pid")
+    total = 0
+    for pid_file in pids:
+        try:
+            total += psutil.Process(int(pid_file.read_text())).memory_info().rss
+        except (psutil.Error, ValueError):
+            continue
+    return round(total / 1024 / 1024, 1) or None
 
 
 def index_articles(article_ids: Sequence[int]) -> float:
@@ -47,7 +79,10 @@ def index_articles(article_ids: Sequence[int]) -> float:
 def indexed_documents() -> int:
     from search.indexing import search_backend
 
-    return search_backend().searcher().doc_count()
+    backend = search_backend()
+    if on_opensearch():
+        return backend.conn.count(index=backend.index_name)["count"]
+    return backend.searcher().doc_count()
 
 
 def build_and_update(*, updates: int) -> dict:
@@ -56,7 +91,7 @@ def build_and_update(*, updates: int) -> dict:
     with Stopwatch() as rebuild:
         call_command("rebuild_index", interactive=False, verbosity=0)
     articles = Article.objects.count()
-    size_mb = disk_size_mb(index_path())
+    size_mb = disk_size_mb()
     documents = indexed_documents()
     ids = list(Article.objects.order_by("-pk").values_list("pk", flat=True)[:updates])
     # A re-tagged or corrected article is saved again: its document must be replaced.
@@ -68,7 +103,8 @@ def build_and_update(*, updates: int) -> dict:
         "rebuild_s": round(rebuild.seconds, 2),
         "rebuild_articles_per_s": round(articles / rebuild.seconds, 1),
         "size_mb": size_mb,
-        "size_after_updates_mb": disk_size_mb(index_path()),
+        "size_after_updates_mb": disk_size_mb(),
+        "node_rss_mb": node_rss_mb(),
         "updates": len(ids),
         "update_batch": UPDATE_BATCH,
         "update_s": round(seconds, 2),

@@ -137,17 +137,18 @@ def _per_query_table(results: list[dict]) -> list[str]:
     lines = [
         "Per query, p50 in ms (latest run at each size; hits = matching articles):",
         "",
-        "| archive | query | hits | raw Whoosh | engine, no facets | engine + facets | page |",
+        "| archive | query | hits | raw query | engine, no facets | engine + facets | page |",
         "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for size, result in points:
         search = result["figures"]["search"]
         latency = search["latency"]
+        raw = "raw_opensearch" if "raw_opensearch" in latency else "raw_whoosh"
         for query in search["queries"]:
             name = query["name"]
             cells = [
                 _number(latency[method]["by_query"][name]["p50_ms"]) if method in latency else "–"
-                for method in ("raw_whoosh", "engine_without_facets", "engine_with_facets", "page")
+                for method in (raw, "engine_without_facets", "engine_with_facets", "page")
             ]
             text = query["q"].replace("|", "\\|")
             for field, value in query["filters"]:
@@ -155,7 +156,8 @@ def _per_query_table(results: list[dict]) -> list[str]:
             if query["date_from"]:
                 text += f" + {query['date_from']}…{query['date_to']}"
             cells = [f"{query['hits']:,}", *cells]
-            lines.append(f"| {size:,} | {query['name']}: `{text}` | {' | '.join(cells)} |")
+            archive = f"{size:,} ({engine_name(result)})"
+            lines.append(f"| {archive} | {query['name']}: `{text}` | {' | '.join(cells)} |")
     return [*lines, ""]
 
 
@@ -263,11 +265,17 @@ METHOD = """
 
 
 def _latest_by_size(results: list[dict], key: str) -> list[tuple[int, dict]]:
-    found: dict[int, dict] = {}
+    """The latest result of each engine at each size (Whoosh first)."""
+    found: dict[tuple[str, int], dict] = {}
     for result in results:
         if key in result.get("figures", {}):
-            found[result["size"]] = result
-    return sorted(found.items())
+            found[(result.get("engine", "whoosh"), result["size"])] = result
+    ordered = sorted(found.items(), key=lambda item: (item[0][0] != "whoosh", item[0]))
+    return [(size, result) for (_, size), result in ordered]
+
+
+def engine_name(result: dict) -> str:
+    return "OpenSearch" if result.get("engine") == "opensearch" else "Whoosh"
 
 
 def plot(results: list[dict], path: Path = PLOT) -> None:
@@ -292,7 +300,7 @@ def plot(results: list[dict], path: Path = PLOT) -> None:
         for size, result in points:
             for name, value in series(result).items():
                 if value is not None:
-                    lines[name].append((size, value))
+                    lines[f"{engine_name(result)}: {name}"].append((size, value))
         for name, values in lines.items():
             ax.plot(*zip(*values, strict=True), marker="o", label=name)
         for name, value in targets.items():
@@ -318,7 +326,7 @@ def plot(results: list[dict], path: Path = PLOT) -> None:
 def _search_series(result: dict) -> dict:
     latency = result["figures"]["search"]["latency"]
     series = {
-        "raw Whoosh p95": latency["raw_whoosh"]["all"]["p95_ms"],
+        "raw query p95": latency.get("raw_whoosh", latency.get("raw_opensearch"))["all"]["p95_ms"],
         "engine + facets p95": latency["engine_with_facets"]["all"]["p95_ms"],
     }
     if "page" in latency:

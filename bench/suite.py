@@ -38,6 +38,7 @@ class Options:
     rounds: int = 30
     concurrency_seconds: float = 60.0
     label: str = ""
+    engine: str = "whoosh"
 
     @property
     def sample(self) -> int:
@@ -66,7 +67,7 @@ def run(options: Options) -> dict:
     started = datetime.datetime.now().astimezone()
     machine = environment.machine()
     record = Record()
-    services = environment.services_for(options.size)
+    services = environment.services_for(options.size, options.engine)
     services.export()
     environment.BENCH_DIR.mkdir(parents=True, exist_ok=True)
     with record.phase("corpus", f"corpus of {options.size} dispatches"):
@@ -100,7 +101,10 @@ def run(options: Options) -> dict:
         "date": started.date().isoformat(),
         "started_at": started.isoformat(timespec="seconds"),
         "what": "suite" if phases == set(PHASES) else "-".join(options.phases),
-        "label": options.label,
+        "label": "-".join(
+            p for p in (options.engine if options.engine != "whoosh" else "", options.label) if p
+        ),
+        "engine": options.engine,
         "size": options.size,
         "phases": list(options.phases),
         "options": asdict(options),
@@ -173,7 +177,7 @@ def _search(options: Options, record: Record, sampler) -> None:
     """Search figures, then the same query mix on PostgreSQL and through gunicorn."""
     from bench import concurrency, pgfts, search
 
-    with record.phase("search", "search: page, engine and raw Whoosh on the query mix"):
+    with record.phase("search", "search: page, engine and the raw engine query on the mix"):
         figures = record.figures["search"] = run_isolated(
             "bench.search:measure", rounds=options.rounds
         )
@@ -203,10 +207,12 @@ def _memory(record: Record, sampled: dict[str, float]) -> None:
     if "index" in record.figures:
         memory["index process (rebuild_index)"] = record.figures["index"]["peak_rss_mb"]
     if "search" in record.figures:
-        # Not a web process: it also holds the raw Whoosh baseline's own searcher.
-        memory["search bench process (test client + raw Whoosh)"] = record.figures["search"][
+        # Not a web process: it also holds the raw baseline's own searcher or client.
+        memory["search bench process (test client + raw query)"] = record.figures["search"][
             "peak_rss_mb"
         ]
+    if record.figures.get("index", {}).get("node_rss_mb"):
+        memory["OpenSearch nodes (after the rebuild)"] = record.figures["index"]["node_rss_mb"]
     record.figures["memory"] = memory
     for role, mb in memory.items():
         target, met = "", None

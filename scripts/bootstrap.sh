@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Prepare .venv, start the project-local PostgreSQL and Redis, and write var/env.
 #
-# Usage: scripts/bootstrap.sh [--with-browser] [--venv-only]
+# Usage: scripts/bootstrap.sh [--with-browser] [--venv-only] [--opensearch]
 #   --with-browser  also make sure Chromium is installed (the browser tests need it)
 #   --venv-only     only create/update .venv (for lint)
+#   --opensearch    search on a local OpenSearch node (scripts/opensearch.sh), not Whoosh
 #
 # Safe to run again at any time: running services are reused and their ports are
 # remembered in var/*/port. A service whose URL is in the environment (DATABASE_URL,
@@ -16,9 +17,11 @@ cd "$ROOT"
 
 with_browser=false
 venv_only=false
+with_opensearch=false
 for arg in "$@"; do
     case $arg in
         --with-browser) with_browser=true ;;
+        --opensearch) with_opensearch=true ;;
         --venv-only) venv_only=true ;;
         -h | --help)
             sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -204,7 +207,13 @@ write_env_file() {
     local tmp=$VAR_DIR/env.tmp
     if $manage_postgres; then database_url="postgres://newsroom@127.0.0.1:$pg_port/newsroom"; fi
     if $manage_redis; then redis_url="redis://127.0.0.1:$redis_port/0"; fi
-    if ! given_by_user SEARCH_URL; then
+    if given_by_user SEARCH_URL; then
+        :
+    elif $with_opensearch; then
+        search_url=$(SERVICES_LOCK_HELD=1 bash "$ROOT/scripts/opensearch.sh" start 9>&- |
+            sed -n 's/^SEARCH_URL=//p')
+        [[ -n $search_url ]] || die "OpenSearch did not start; see var/opensearch"
+    else
         mkdir -p "$VAR_DIR/whoosh"
         search_url="whoosh://$VAR_DIR/whoosh"
     fi

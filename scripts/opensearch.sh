@@ -257,7 +257,8 @@ done
 mkdir -p "$OS_DIR"
 case $command in
     start)
-        lock_services
+        # bootstrap.sh calls this with the services lock already held.
+        [[ -n ${SERVICES_LOCK_HELD:-} ]] || lock_services
         start "$nodes"
         ;;
     stop)

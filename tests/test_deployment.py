@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -115,7 +116,8 @@ def test_search_index_volume_is_shared(name):
     service = config["services"][name]
     assert "whoosh" in config["volumes"]
     assert volume_mounts(service).get("whoosh") == INDEX_VOLUME_PATH
-    assert service["environment"]["SEARCH_URL"] == f"whoosh://{INDEX_VOLUME_PATH}"
+    # Whoosh in the volume unless SEARCH_URL names a cluster.
+    assert service["environment"]["SEARCH_URL"] == f"${{SEARCH_URL:-whoosh://{INDEX_VOLUME_PATH}}}"
 
 
 def test_compose_requires_a_secret_key_and_disables_debug():
@@ -155,3 +157,12 @@ def test_shell_scripts_parse(script):
         ["bash", "-n", ROOT / script], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_compose_opensearch_is_the_tested_version_and_private():
+    service = compose()["services"]["opensearch"]
+    script = (ROOT / "scripts" / "opensearch.sh").read_text()
+    version = re.search(r"^OPENSEARCH_VERSION=(\S+)$", script, re.MULTILINE).group(1)
+    assert service["image"] == f"opensearchproject/opensearch:{version}"
+    assert service["profiles"] == ["opensearch"]
+    assert "ports" not in service, "the cluster must stay on compose's private network"
