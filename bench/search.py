@@ -1,4 +1,4 @@
-"""Search figures: the search page against the raw Whoosh query, and the cost of facets.
+"""Search figures: the search page against the raw engine query, and the cost of facets.
 
 Runs in a fresh process (see `measure.run_isolated`) so that its peak memory is that of a
 web process. For each query of a typical mix it times, round after round:
@@ -6,9 +6,10 @@ web process. For each query of a typical mix it times, round after round:
   (query, facets, month histogram, highlighted snippets, entity chips, template);
 - the search engine call with facets and without them (`search.services.run`), whose
   paired difference is the cost of facets alone;
-- the raw Whoosh query: the same text parsed with the same parser and French analyzer,
-  filters as plain terms and a date range, top 20 hits and their stored ids, on a
-  searcher opened once, with no facets and no highlighting.
+- the raw engine query. On Whoosh: the same text parsed with the same parser and French
+  analyzer, filters as plain terms and a date range, top 20 hits and their stored ids, on
+  a searcher opened once, with no facets and no highlighting. On OpenSearch: the request
+  body the engine builds, without its aggregations, sent straight through the client.
 """
 
 from __future__ import annotations
@@ -358,7 +359,7 @@ def rows(figures: dict) -> list[dict]:
             "engine with facets p95 (search.services.run)",
             unit="ms",
             baseline=raw["p95_ms"],
-            baseline_name="raw Whoosh p95",
+            baseline_name=f"{raw_name} p95",
             measured=engine["p95_ms"],
             note="no page: no DB rows, snippets or template",
         )
