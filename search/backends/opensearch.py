@@ -26,7 +26,7 @@ from haystack.exceptions import SkipDocument
 from opensearchpy import OpenSearch, helpers
 from opensearchpy.exceptions import NotFoundError, RequestError, TransportError
 
-from search.analysis import STOP_WORDS, name_key
+from search.analysis import name_key
 from search.backends.opensearch_query import (
     KEYS_SUFFIX,
     aggregations,
@@ -34,6 +34,13 @@ from search.backends.opensearch_query import (
     request_filters,
     sort_clause,
     to_dsl,
+)
+from search.backends.opensearch_settings import (
+    AUTO_REPLICAS,
+    FOLDED_SUBFIELD,
+    FRENCH_SETTINGS,
+    RESULT_WINDOW,
+    TEXT_MAPPING,
 )
 from search.backends.schema import NAMES_FIELD_TYPE, VERSION_FIELD_TYPE, build_whoosh_schema
 from search.backends.tables import FACET_FIELDS
@@ -50,60 +57,11 @@ from search.query import (
 
 logger = logging.getLogger(__name__)
 
-FRENCH_ANALYZER = "french_folded"
-FOLDED_SUBFIELD = "folded"
-TEXT_MAPPING = {"type": "text", "analyzer": FRENCH_ANALYZER}
 BULK_CHUNK = 500
 BULK_RETRIES = 6
 BULK_TIMEOUT_SECONDS = 120
 RETRY_STATUSES = frozenset({429, 503})
 SCAN_PAGE = 2000
-# OpenSearch's index.max_result_window: `from + size` may not go past it.
-RESULT_WINDOW = 10_000
-# 1 replica once a second node holds data, none on a single node (else it stays yellow).
-AUTO_REPLICAS = "0-1"
-
-# The same steps as search.analysis, in the same order: words are runs of letters and
-# digits (so "l'Élysée" is "l" and "Élysée"), lowercased, folded, stop words and elisions
-# dropped, then single letters (not digits), then Snowball French stemming.
-FRENCH_TOKENIZER = {"type": "pattern", "pattern": "[^\\p{L}\\p{N}]+"}
-FRENCH_FILTERS = {
-    "french_stop": {"type": "stop", "stopwords": sorted(STOP_WORDS)},
-    "single_letter": {"type": "pattern_replace", "pattern": "^\\D$", "replacement": ""},
-    "not_empty": {"type": "length", "min": 1},
-    "french_stemmer": {"type": "snowball", "language": "French"},
-}
-FOLDING = ["lowercase", "asciifolding"]
-
-FRENCH_SETTINGS = {
-    "settings": {
-        "index": {"max_ngram_diff": 2, "max_result_window": RESULT_WINDOW},
-        "analysis": {
-            "tokenizer": {"french_words": FRENCH_TOKENIZER},
-            "filter": {
-                **FRENCH_FILTERS,
-                **Elasticsearch7SearchBackend.DEFAULT_SETTINGS["settings"]["analysis"]["filter"],
-            },
-            "analyzer": {
-                FRENCH_ANALYZER: {
-                    "tokenizer": "french_words",
-                    "filter": [
-                        *FOLDING,
-                        "french_stop",
-                        "single_letter",
-                        "not_empty",
-                        "french_stemmer",
-                    ],
-                },
-                "french_unstemmed": {
-                    "tokenizer": "french_words",
-                    "filter": [*FOLDING, "french_stop", "single_letter", "not_empty"],
-                },
-                **Elasticsearch7SearchBackend.DEFAULT_SETTINGS["settings"]["analysis"]["analyzer"],
-            },
-        },
-    }
-}
 
 
 class BulkRefused(RuntimeError):
