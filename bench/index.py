@@ -54,7 +54,10 @@ def node_rss_mb() -> float | None:
     """The OpenSearch nodes' resident memory, added up (None on Whoosh)."""
     if not on_opensearch():
         return None
-    pids = Path(settings.BASE_DIR, "var", "opensearch").glob("cluster-*/node-*/pid")
+    # Only the cluster that runs now: a stopped one leaves its pid files behind.
+    folder = Path(settings.BASE_DIR, "var", "opensearch")
+    nodes = (folder / "nodes").read_text().strip() if (folder / "nodes").is_file() else ""
+    pids = folder.glob(f"cluster-{nodes}/node-*/pid") if nodes else []
     total = 0
     for pid_file in pids:
         try:

@@ -192,8 +192,8 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         Items the cluster cannot take now (429 too busy, 503 a shard without its node) are
         sent again with backoff: a node lost mid-rebuild costs a pause, not the rebuild.
         """
-        pending, indexed = list(actions), 0
-        for attempt in range(BULK_RETRIES + 1):
+        pending, indexed, attempt = list(actions), 0, 0
+        while True:
             again = []
             results = helpers.streaming_bulk(
                 self.conn,
@@ -219,8 +219,7 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
                 return indexed
             logger.warning("%s: %d bulk items refused for now, retrying", target, len(again))
             time.sleep(min(2**attempt, 30))
-            pending = again
-        return indexed
+            pending, attempt = again, attempt + 1
 
     def apply(self, index, objects, removed_ids=()) -> int:
         """Index `objects` and delete documents by haystack id; searchable on return."""
@@ -250,12 +249,8 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
                 indexed += self._bulk(fresh, self._actions(index, batch))
             self.conn.indices.put_settings(index=fresh, body={"index": {"refresh_interval": "1s"}})
             self.conn.indices.refresh(index=fresh)
-            self.conn.cluster.health(
-                index=fresh,
-                wait_for_status="yellow",
-                params={"timeout": "120s"},
-                request_timeout=130,
-            )
+            # The server waits up to its default 30 s: the primaries are usually there at once.
+            self.conn.cluster.health(index=fresh, wait_for_status="yellow", request_timeout=60)
         except BaseException:
             self._delete_quietly(fresh)
             raise
