@@ -43,17 +43,22 @@ def new_indices(backend, serving: list[str]) -> list[str]:
     return sorted(set(found) - set(serving))
 
 
-def filling(backend, serving: list[str]) -> bool:
-    """True once the rebuild's new index is green and holds documents."""
+def holds_documents(backend, serving: list[str]) -> bool:
+    """True once the rebuild's new index holds documents."""
     fresh = new_indices(backend, serving)
     if not fresh:
-        return False
-    health = backend.conn.cluster.health(index=fresh[0])
-    if health["status"] != "green":
         return False
     # The new index fills with refresh off: refresh to count what it has so far.
     backend.conn.indices.refresh(index=fresh[0])
     return int(backend.conn.cat.count(index=fresh[0], format="json")[0]["count"]) > 0
+
+
+def filling(backend, serving: list[str]) -> bool:
+    """True once the rebuild's new index is green (its replicas placed) and holds documents."""
+    fresh = new_indices(backend, serving)
+    if not fresh or backend.conn.cluster.health(index=fresh[0])["status"] != "green":
+        return False
+    return holds_documents(backend, serving)
 
 
 def test_a_node_killed_during_a_bulk_rebuild(cluster_archive, record_outcome):
@@ -99,9 +104,9 @@ def test_a_node_killed_during_a_bulk_rebuild(cluster_archive, record_outcome):
 def test_a_rebuild_killed_halfway(cluster_archive, record_outcome):
     backend, env, expected = cluster_archive
     serving = backend.serving_indices()
-    rebuild = manage("rebuild_index", "--noinput", "--batch-size", "5", env=env)
-
-    wait_for(lambda: filling(backend, serving), timeout=60, what="the rebuild under way")
+    # Small bulk requests, and no wait for green: the kill must land before the swap.
+    rebuild = manage("rebuild_index", "--noinput", "--batch-size", "2", env=env)
+    wait_for(lambda: holds_documents(backend, serving), timeout=60, what="the rebuild under way")
     rebuild.send_signal(signal.SIGKILL)
     rebuild.wait(timeout=30)
     assert backend.serving_indices() == serving
