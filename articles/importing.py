@@ -24,9 +24,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from articles.decoding import NotText, decode_bytes
-from articles.models import Article, ImportBatch, ImportFileResult, Source
+from articles.models import Article, ImportBatch, ImportFileResult, Source, Story
 from articles.parsing import Dispatch, parse_dispatches
-from search.indexing import mark_articles
+from articles.signals import announce_changed
+from articles.stories import version_fields
 
 logger = logging.getLogger(__name__)
 
@@ -237,8 +238,12 @@ def _save_dispatches(
             continue
         rows[key] = Article(
             source=article_source,
-            title=dispatch.title[:500],
-            title_derived=dispatch.title_derived,
+            **version_fields(
+                dispatch.title,
+                dispatch.body,
+                derived=dispatch.title_derived,
+                overrides=article_source.version_markers,
+            ),
             body=dispatch.body,
             byline=dispatch.byline[:500],
             dateline_place=dispatch.dateline_place[:200],
@@ -259,9 +264,13 @@ def _save_dispatches(
     new = [article for key, article in rows.items() if key not in existing]
     report.duplicates += len(rows) - len(new)
     with transaction.atomic():
+        # A story of its own each; grouping (in the workers) then joins versions together.
+        stories = Story.objects.bulk_create([Story() for _ in new])
+        for article, story in zip(new, stories, strict=True):
+            article.story = story
         created = Article.objects.bulk_create(new)
         report.article_ids = [article.pk for article in created]
-        mark_articles(report.article_ids)
+        announce_changed(report.article_ids)
 
 
 def import_one(

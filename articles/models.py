@@ -11,6 +11,12 @@ from django.utils.text import slugify
 class Source(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    version_markers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Marqueurs de version propres à la source, par type : {"urgent": '
+        '["URGENT", "PRIORITAIRE"]}. Un type donné ici remplace la liste par défaut.',
+    )
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +90,21 @@ class ImportFileResult(models.Model):
         return self.name
 
 
+class Story(models.Model):
+    """One story family: the alert, leads, rewrites, corrections and copies of one story."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "histoire"
+        verbose_name_plural = "histoires"
+
+    def __str__(self) -> str:
+        return f"Histoire #{self.pk}"
+
+
 class Article(models.Model):
     class Tagging(models.TextChoices):
         PENDING = "pending", "À étiqueter"
@@ -113,6 +134,39 @@ class Article(models.Model):
     tagged_at = models.DateTimeField(null=True, blank=True)
     tagger = models.CharField(max_length=100, blank=True, help_text="Model name and version.")
 
+    class VersionKind(models.TextChoices):
+        ALERT = "alert", "Alerte"
+        URGENT = "urgent", "Urgent"
+        LEAD = "lead", "Lead"
+        REWRITE = "rewrite", "Papier général"
+        CORRECTION = "correction", "Rectificatif"
+        ANNULMENT = "annulment", "Annulation"
+        ORIGINAL = "original", "Dépêche"
+
+    raw_title = models.CharField(
+        max_length=500, blank=True, help_text="The headline as delivered, markers included."
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Date and time of publication, when the format has it."
+    )
+    story = models.ForeignKey(Story, related_name="versions", on_delete=models.PROTECT)
+    version_kind = models.CharField(
+        max_length=10, choices=VersionKind, default=VersionKind.ORIGINAL
+    )
+    version_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The lead's number: 2 for « 2e LEAD »."
+    )
+    version_note = models.CharField(
+        max_length=500, blank=True, help_text="The correction notice, as written."
+    )
+    version_rank = models.PositiveIntegerField(default=1)
+    is_current_version = models.BooleanField(default=True, db_index=True)
+    annulled = models.BooleanField(default=False)
+    grouped_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    story_pinned = models.BooleanField(
+        default=False, help_text="An editor placed it in its story: grouping leaves it there."
+    )
+
     class Meta:
         ordering = ["-published_on", "-imported_at", "-pk"]
         constraints = [
@@ -131,6 +185,25 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", args=[self.pk])
+
+
+class StorySignature(models.Model):
+    """A dispatch's LSH keys (MinHash bands of its body and lede, its title), for grouping."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, related_name="signature", on_delete=models.CASCADE
+    )
+    at = models.DateTimeField(help_text="Publication time, else import time: the window's axis.")
+    keys = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["keys"], name="story_signature_keys"),
+            models.Index(fields=["at"], name="story_signature_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"keys of article {self.article_id}"
 
 
 class Entity(models.Model):
@@ -238,6 +311,9 @@ class Correction(models.Model):
         CHANGE_MENTION = "change_mention", "Mention réattribuée"
         ADD_MENTION = "add_mention", "Mention ajoutée"
         ADD_ALIAS = "add_alias", "Alias ajouté"
+        SPLIT_STORY = "split_story", "Dépêche sortie de son histoire"
+        MERGE_STORIES = "merge_stories", "Histoires fusionnées"
+        UNDO_STORY = "undo_story", "Histoire rétablie"
 
     action = models.CharField(max_length=20, choices=Action)
     user = models.ForeignKey(

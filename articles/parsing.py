@@ -237,7 +237,7 @@ def _build(text: str, paras: list[_Para]) -> Dispatch | None:
         return None
     derived = not title
     if derived:
-        title = _derive_title(text[body_start:end])
+        title = derive_title(text[body_start:end])
     return Dispatch(
         title=title,
         title_derived=derived,
@@ -257,7 +257,7 @@ def _clean(line: str) -> str:
     return _SPACES.sub(" ", line.replace("\ufeff", "")).strip()
 
 
-def _derive_title(body: str) -> str:
+def derive_title(body: str) -> str:
     """Derive a title from the first sentence of a body, cut at a word boundary."""
     paragraph = _BLANK_LINE.split(body, maxsplit=1)[0]
     sentence = paragraph

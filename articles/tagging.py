@@ -22,7 +22,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from articles import locks, ner
 from articles.models import Article, Entity, EntityAlias, Mention, RejectedForm
-from search.indexing import mark_articles
+from articles.signals import announce_changed
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def _save_batch(
             tagged_at=timezone.now(),
             tagger=tagger,
         )
-        mark_articles(todo)
+        announce_changed(todo)
     return todo, skipped
 
 
@@ -301,7 +301,7 @@ def _fail(report: TaggingReport, article_id: int, reason: str) -> None:
         Article.objects.filter(pk=article_id).update(
             tagging_status=Article.Tagging.FAILED, tagging_error=reason
         )
-        mark_articles([article_id])  # the indexer stops waiting for its entities
+        announce_changed([article_id])  # the indexer stops waiting for its entities
     report.failed[article_id] = reason
 
 

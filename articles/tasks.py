@@ -7,7 +7,7 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from articles import importing, tagging
+from articles import importing, stories, tagging
 from articles.models import Article, ImportBatch
 from newsroom.celery import RETRYING
 
@@ -17,9 +17,34 @@ SWEEP_LIMIT = 20_000
 
 @shared_task(autoretry_for=TRANSIENT, soft_time_limit=1200, time_limit=1500, **RETRYING)
 def tag_articles_task(article_ids: list[int]) -> dict:
-    """Tag a batch of articles (already-tagged ones are skipped)."""
+    """Group a batch of new articles into stories, then tag them (already-tagged ones are
+    skipped). Grouping first: the index then sees each article with its story."""
+    stories.group_articles(article_ids)
     report = tagging.tag_articles(article_ids=article_ids)
     return {"tagged": len(report.tagged), "failed": len(report.failed)}
+
+
+@shared_task(autoretry_for=TRANSIENT, soft_time_limit=1200, time_limit=1500, **RETRYING)
+def group_stories_task(article_ids: list[int], force: bool = False) -> dict:
+    """Group articles into stories (those already grouped are skipped unless forced)."""
+    report = stories.group_articles(article_ids, force=force)
+    return {"grouped": report.grouped, "joined": report.joined}
+
+
+@shared_task(acks_late=True, soft_time_limit=6 * 3600, time_limit=6 * 3600 + 300)
+def regroup_stories_task() -> dict:
+    """Regroup the whole archive in publication order (manage.py group_stories --all)."""
+    report = stories.regroup_all()
+    return {"grouped": report.grouped, "joined": report.joined}
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)
+def sweep_ungrouped(older_than_seconds: int = 120) -> int:
+    """Group articles left ungrouped (a worker lost mid-batch, an import before upgrading)."""
+    ids = stories.pending_ids(limit=SWEEP_LIMIT, older_than=timedelta(seconds=older_than_seconds))
+    for start in range(0, len(ids), 500):
+        group_stories_task.delay(ids[start : start + 500])
+    return len(ids)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5)

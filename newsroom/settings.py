@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_pending",
         "schedule": env.int("TAGGING_SWEEP_SECONDS", default=300),
     },
+    "sweep-ungrouped": {
+        "task": "articles.tasks.sweep_ungrouped",
+        "schedule": env.int("TAGGING_SWEEP_SECONDS", default=300),
+    },
     "drain-index-queue": {
         "task": "search.tasks.process_index_queue",
         "schedule": env.int("INDEX_SWEEP_SECONDS", default=60),
@@ -154,6 +158,9 @@ CELERY_BEAT_SCHEDULE = {
 TAGGING_BATCH_SIZE = env.int("TAGGING_BATCH_SIZE", default=32)
 # About 40 s of CPU per article at this size; longer texts are not dispatches.
 TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)
+
+# Versions of one story are looked for this far apart (publication time, else import time).
+STORY_WINDOW_HOURS = env.int("STORY_WINDOW_HOURS", default=72)
 
 # A new dispatch waits this long for its tagging before the indexer takes it untagged
 # (then again once tagged): indexed once, with its entities, when tagging keeps up.

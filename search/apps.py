@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from articles.signals import articles_changed
+        from search.indexing import mark_articles
+
+        def on_articles_changed(sender, *, article_ids, **kwargs) -> None:
+            mark_articles(article_ids)
+
+        articles_changed.connect(on_articles_changed, weak=False, dispatch_uid="search-index")
