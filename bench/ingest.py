@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from articles import ner
-from articles.models import Article, Source
+from articles.models import Article, Source, Story
 from articles.parsing import parse_dispatches
 from articles.tasks import tag_articles_task
 from bench import archive, index
@@ -106,7 +106,13 @@ def _warm_up(worker_count: int) -> None:
     text = REFERENCE.read_text("utf-8")
     source, _ = Source.objects.get_or_create(name="bench-warm-up")
     warm = Article.objects.bulk_create(
-        Article(source=source, title=f"warm-up {i}", body=text, content_hash=f"warm-{i}")
+        Article(
+            source=source,
+            title=f"warm-up {i}",
+            body=text,
+            content_hash=f"warm-{i}",
+            story=Story.objects.create(),
+        )
         for i in range(worker_count)
     )
     for article in warm:

@@ -29,6 +29,14 @@ class SearchForm(forms.Form):
         label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label="Tri", choices=SORT_CHOICES, required=False)
+    # Results are collapsed by story unless ?versions=toutes.
+    versions = forms.ChoiceField(
+        label="Versions",
+        choices=[("", "Une par histoire"), ("toutes", "Toutes les versions")],
+        required=False,
+    )
+    # The export leaves annulled dispatches out unless ?annulees=1.
+    annulees = forms.BooleanField(label="Avec les dépêches annulées", required=False)
 
     def clean(self):
         data = super().clean()
@@ -60,4 +68,5 @@ class SearchForm(forms.Form):
             sort=sort,
             offset=(page - 1) * per_page,
             limit=per_page,
+            collapse=data.get("versions") != "toutes",
         )

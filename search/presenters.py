@@ -219,6 +219,44 @@ class ResultItem:
     meta: SafeString
     snippet: SafeString
     chips: SafeString
+    badges: SafeString
+
+
+KIND_LABELS = {
+    "alert": "Alerte",
+    "urgent": "Urgent",
+    "rewrite": "Papier général",
+    "correction": "Rectificatif",
+    "annulment": "Avis d'annulation",
+}
+
+
+def kind_label(kind: str, number: int | None) -> str:
+    """The version kind as the wire says it: « Urgent », « 2e lead », « Rectificatif »."""
+    if kind == "lead":
+        return f"{number}{'er' if number == 1 else 'e'} lead" if number else "Lead"
+    return KIND_LABELS.get(kind, "")
+
+
+def version_badges(result: Result) -> SafeString:
+    """Annulée, Rectifiée (linked to the correction), the kind and the story's size."""
+    versions = result.versions
+    parts = []
+    if versions.annulled:
+        parts.append('<span class="version-badge annulled">Annulée</span>')
+    if versions.corrected_by:
+        parts.append(
+            f'<a class="version-badge corrected" href="{escape(result.corrected_url)}">'
+            "Rectifiée</a>"
+        )
+    if label := kind_label(versions.kind, versions.number):
+        parts.append(f'<span class="version-kind">{escape(label)}</span>')
+    if versions.count > 1:
+        parts.append(
+            f'<a class="versions-link" href="{escape(result.url)}#versions">'
+            f"{versions.count} versions</a>"
+        )
+    return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped
 
 
 def result_items(results: list[Result]) -> list[ResultItem]:
@@ -244,6 +282,7 @@ def result_items(results: list[Result]) -> list[ResultItem]:
                 meta=mark_safe(" · ".join(parts)),  # noqa: S308 - every piece is escaped
                 snippet=result.snippet,
                 chips=mark_safe(chips),  # noqa: S308 - every piece is escaped
+                badges=version_badges(result),
             )
         )
     return items

@@ -48,6 +48,7 @@ class SearchRequest:
     limit: int = 20
     facet_limit: int = 12
     with_facets: bool = True
+    collapse: bool = False  # one result per story (its best match)
 
     def filter_values(self, fieldname: str) -> list[str]:
         return [value for name, value in self.filters if name == fieldname]
@@ -61,6 +62,7 @@ class SearchHits:
     months: dict[int, int] = field(default_factory=dict)
     terms: frozenset[str] = frozenset()
     suggestion: str = ""
+    stories: int | None = None  # stories among the matches, when collapsed
 
 
 class IndexUnavailable(RuntimeError):

@@ -28,6 +28,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     byline = indexes.CharField(model_attr="byline", default="")
     dateline_place = indexes.CharField(model_attr="dateline_place", default="")
     published = indexes.DateField(model_attr="published_on", null=True)
+    story = indexes.IntegerField(model_attr="story_id", null=True)
     source = NamesField()
     people = NamesField()
     places = NamesField()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from urllib.parse import quote
 
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
@@ -62,12 +62,25 @@ class Chip:
 
 
 @dataclass
+class Versions:
+    """Where a result stands in its story, for its badges."""
+
+    count: int = 1
+    kind: str = Article.VersionKind.ORIGINAL
+    number: int | None = None
+    annulled: bool = False
+    corrected_by: int | None = None  # the correction that followed it
+
+
+@dataclass
 class Result:
     article: Article
     title: SafeString
     snippet: SafeString
     chips: list[Chip] = field(default_factory=list)
     url: str = ""
+    versions: Versions = field(default_factory=Versions)
+    corrected_url: str = ""
 
 
 @dataclass
@@ -141,26 +154,77 @@ def search_articles(request: SearchRequest) -> SearchOutcome:
     except EngineUnavailable:
         outcome.error = "Le moteur de recherche ne répond pas : réessayez dans un moment."
         return outcome
-    outcome.results = load_results(outcome.hits.ids, outcome.hits.terms)
+    outcome.results = load_results(outcome.hits.ids, outcome.hits.terms, collapse=request.collapse)
     return outcome
 
 
-def load_results(ids: list[int], terms: frozenset[str]) -> list[Result]:
-    """Load the page's articles in the engine's order (two queries), with snippets."""
+def story_versions(ids: list[int]) -> tuple[dict[int, int], dict[int, list[dict]]]:
+    """The stories of some articles, and every version of those stories in order."""
+    stories = Article.objects.filter(pk__in=ids).values("story_id")
+    members: dict[int, list[dict]] = defaultdict(list)
+    rows = (
+        Article.objects.filter(story_id__in=Subquery(stories))
+        .order_by("story_id", "version_rank", "pk")
+        .values("pk", "story_id", "version_kind", "annulled", "is_current_version")
+    )
+    for row in rows:
+        members[row["story_id"]].append(row)
+    story_of = {row["pk"]: story for story, found in members.items() for row in found}
+    return story_of, members
+
+
+def _versions_of(pk: int, rows: list[dict]) -> Versions:
+    found = Versions(count=len(rows) or 1)
+    after = False
+    for row in rows:
+        if row["pk"] == pk:
+            found.kind, found.annulled, after = row["version_kind"], row["annulled"], True
+        elif (
+            after
+            and row["version_kind"] == Article.VersionKind.CORRECTION
+            and not row["annulled"]
+            and found.corrected_by is None
+        ):
+            found.corrected_by = row["pk"]
+    return found
+
+
+def load_results(ids: list[int], terms: frozenset[str], *, collapse: bool = False) -> list[Result]:
+    """Load the page's articles in the engine's order (four queries), with snippets.
+
+    Collapsed, each hit stands for its story: the page shows the story's current version,
+    or its last annulled version when the whole story was annulled.
+    """
+    story_of, members = story_versions(ids)
+    if collapse:
+        current = {
+            story: next((r["pk"] for r in rows if r["is_current_version"]), None)
+            or next((r["pk"] for r in reversed(rows) if r["annulled"]), None)
+            for story, rows in members.items()
+        }
+        ids = list(dict.fromkeys(current.get(story_of.get(pk)) or pk for pk in ids))
     articles = Article.objects.select_related("source").in_bulk(ids)
     chips = entity_chips(list(articles))
     detail_url = url_maker("articles:detail")
-    return [
-        Result(
-            article=articles[pk],
-            title=marked(articles[pk].title, terms),
-            snippet=snippet(articles[pk].body, terms),
-            chips=chips.get(pk, []),
-            url=detail_url(pk),
+    results = []
+    for pk in ids:
+        if pk not in articles:
+            continue
+        article = articles[pk]
+        versions = _versions_of(pk, members.get(story_of.get(pk), []))
+        versions.number = article.version_number
+        results.append(
+            Result(
+                article=article,
+                title=marked(article.title, terms),
+                snippet=snippet(article.body, terms),
+                chips=chips.get(pk, []),
+                url=detail_url(pk),
+                versions=versions,
+                corrected_url=detail_url(versions.corrected_by) if versions.corrected_by else "",
+            )
         )
-        for pk in ids
-        if pk in articles
-    ]
+    return results
 
 
 def url_maker(name: str) -> Callable[[object], str]:
@@ -202,7 +266,20 @@ EXPORT_COLUMNS = (
     "lieux",
     "organisations",
     "url",
+    "version",
+    "statut",
 )
+KIND_NAMES = dict(Article.VersionKind.choices)
+
+
+def export_status(article: Article, corrected: bool) -> str:
+    if article.annulled:
+        return "annulée"
+    if article.version_kind == Article.VersionKind.ANNULMENT:
+        return "avis d'annulation"
+    return "rectifiée" if corrected else ""
+
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -212,12 +289,15 @@ def neutralise(cell: object) -> str:
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
-def export_rows(request: SearchRequest, *, absolute_url) -> Iterator[list[str]]:
+def export_rows(
+    request: SearchRequest, *, absolute_url, with_annulled: bool = False
+) -> Iterator[list[str]]:
     """Yield the CSV header and one row per result (at most EXPORT_LIMIT), neutralised.
 
+    Every version is exported (no collapse); annulled dispatches only when asked, marked.
     The first page is fetched before the header, so an engine that fails, fails first.
     """
-    pages = matching_ids(request)
+    pages = matching_ids(replace(request, collapse=False))
     first = next(pages, [])
     yield list(EXPORT_COLUMNS)
     for chunk in chain([first], pages):
@@ -231,10 +311,12 @@ def export_rows(request: SearchRequest, *, absolute_url) -> Iterator[list[str]]:
         )
         for article_id, kind, name in mentions:
             names[(article_id, kind)].append(name)
+        _, members = story_versions(chunk)
         for pk in chunk:
             article = articles.get(pk)
-            if article is None:
+            if article is None or (article.annulled and not with_annulled):
                 continue
+            versions = _versions_of(pk, members.get(article.story_id, []))
             row = [
                 article.pk,
                 article.published_on.isoformat() if article.published_on else "",
@@ -246,5 +328,7 @@ def export_rows(request: SearchRequest, *, absolute_url) -> Iterator[list[str]]:
                 "; ".join(names[(pk, "LOC")]),
                 "; ".join(names[(pk, "ORG")]),
                 absolute_url(article.get_absolute_url()),
+                KIND_NAMES.get(article.version_kind, ""),
+                export_status(article, bool(versions.corrected_by)),
             ]
             yield [neutralise(cell) for cell in row]

@@ -40,7 +40,8 @@ def search(request: HttpRequest) -> HttpResponse:
     outcome = services.search_articles(search_request)
     hits = outcome.hits
     link = presenters.Permalink(params)
-    paging = presenters.pagination(hits.total, page, PER_PAGE, link)
+    shown = hits.stories if search_request.collapse and hits.stories is not None else hits.total
+    paging = presenters.pagination(shown, page, PER_PAGE, link)
     granularity, bars = presenters.histogram(hits.months, link)
     context.update(
         {
@@ -54,7 +55,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 or form.cleaned_data.get("date_from")
                 or form.cleaned_data.get("date_to")
             ),
-            "past_end": hits.total > 0 and page > paging.pages,
+            "past_end": shown > 0 and page > paging.pages,
+            "all_versions_url": link.url(replace={"versions": "toutes"}),
+            "one_per_story_url": link.url(replace={"versions": ""}),
             "pagination": paging,
             "facet_groups": presenters.facet_groups(hits, search_request, link),
             "active_filters": presenters.active_filters(search_request, link),
@@ -82,7 +85,11 @@ def export(request: HttpRequest) -> HttpResponse:
         return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
     search_request = form.search_request(page=1, per_page=PER_PAGE)
     try:
-        rows = services.export_rows(search_request, absolute_url=request.build_absolute_uri)
+        rows = services.export_rows(
+            search_request,
+            absolute_url=request.build_absolute_uri,
+            with_annulled=form.cleaned_data.get("annulees", False),
+        )
         first = next(rows)
     except services.QuerySyntaxError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")

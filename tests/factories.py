@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from articles.models import Article, Entity, Mention, Source
+from articles.models import Article, Entity, Mention, Source, Story
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -22,11 +22,17 @@ class SourceFactory(factory.django.DjangoModelFactory):
     name = "AFP"
 
 
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
 
     source = factory.SubFactory(SourceFactory)
+    story = factory.SubFactory(StoryFactory)
     title = factory.Sequence(lambda n: f"Dépêche numéro {n}")
     body = "La Turquie appelle la Russie à des opérations conjointes en Syrie."
     content_hash = factory.Sequence(lambda n: f"{n:064x}")

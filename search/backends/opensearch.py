@@ -338,6 +338,12 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         }
         if request.with_facets:
             body["aggs"] = aggregations(request.facet_limit)
+        if request.collapse:
+            # One hit per story, and how many stories match (exact below 40,000).
+            body["collapse"] = {"field": "story"}
+            body.setdefault("aggs", {})["stories"] = {
+                "cardinality": {"field": "story", "precision_threshold": 40_000}
+            }
         return body, terms
 
     def _search(self, body: dict) -> dict:
@@ -379,7 +385,9 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         """Yield the ids of up to `limit` matches in order, `page` at a time (search_after:
         no result window, no deep `from`)."""
         body, _ = self.search_body(
-            SearchRequest(**{**request.__dict__, "offset": 0, "with_facets": False})
+            SearchRequest(
+                **{**request.__dict__, "offset": 0, "with_facets": False, "collapse": False}
+            )
         )
         body.pop("from")
         body["track_total_hits"] = False

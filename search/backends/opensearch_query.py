@@ -61,12 +61,14 @@ def read_response(response: dict, terms: frozenset[str]) -> SearchHits:
         year, month = (int(part) for part in bucket["key_as_string"][:7].split("-"))
         months[(year - 1970) * 12 + month - 1] = bucket["doc_count"]
     total = response["hits"]["total"]
+    stories = found.get("stories", {}).get("value")
     return SearchHits(
         total=total["value"] if isinstance(total, dict) else total,
         ids=[int(hit["_source"][DJANGO_ID]) for hit in response["hits"]["hits"]],
         facets=facets,
         months=months,
         terms=terms,
+        stories=stories,
     )
 
 

@@ -1,7 +1,7 @@
 """The Whoosh schema of the archive: French text fields and whole-name facet fields."""
 
 from whoosh import columns, fields, formats
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import FRENCH, NameKeyAnalyzer, name_key
 
@@ -72,6 +72,8 @@ def build_whoosh_schema(search_fields: dict, *, id_fields: dict[str, str]) -> tu
             schema_fields[name] = NamesField()
         elif field.field_type == VERSION_FIELD_TYPE:
             schema_fields[name] = STORED()
+        elif field.field_type == "integer":
+            schema_fields[name] = NUMERIC(int, bits=64, stored=False, sortable=True)
         elif field.field_type in ("date", "datetime"):
             schema_fields[name] = DATETIME(stored=False, sortable=True)
         else:

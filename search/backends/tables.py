@@ -15,6 +15,7 @@ from search.analysis import name_key
 
 FACET_FIELDS = ("people", "places", "orgs", "misc", "source")
 DATE_FIELD = "published"
+STORY_FIELD = "story"
 NO_DAY = np.iinfo(np.int32).min
 # Whoosh stores datetimes as microseconds since 0001-01-01; numpy counts days from 1970-01-01.
 _MICROSECONDS_PER_DAY = 86_400_000_000
@@ -53,6 +54,14 @@ class SegmentTable:
     pointers: dict[str, np.ndarray]
     values: dict[str, np.ndarray]
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
+    stories: np.ndarray | None = None
+
+
+def _read_stories(reader, doc_count: int) -> np.ndarray:
+    """Each document's story id; 0 when the index predates stories (never collapsed)."""
+    if not reader.has_column(STORY_FIELD):
+        return np.zeros(doc_count, dtype=np.int64)
+    return np.fromiter(reader.column_reader(STORY_FIELD), dtype=np.int64, count=doc_count)
 
 
 def _read_days(reader, doc_count: int) -> np.ndarray:
@@ -88,7 +97,9 @@ def read_segment_table(reader, vocabularies: dict[str, Vocabulary]) -> SegmentTa
         pointers[fieldname], values[fieldname] = _read_names(
             reader, fieldname, doc_count, vocabularies[fieldname]
         )
-    return SegmentTable(doc_count, _read_days(reader, doc_count), pointers, values)
+    table = SegmentTable(doc_count, _read_days(reader, doc_count), pointers, values)
+    table.stories = _read_stories(reader, doc_count)
+    return table
 
 
 @dataclass
@@ -102,6 +113,7 @@ class ArchiveTables:
     values: dict[str, np.ndarray]
     vocabularies: dict[str, Vocabulary]
     segments: list[SegmentTable]
+    stories: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _owners: dict[str, np.ndarray] = field(default_factory=dict)
     _lengths: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -124,7 +136,25 @@ class ArchiveTables:
             pointers[fieldname] = np.concatenate(starts)
             values[fieldname] = np.concatenate(chunks or [np.zeros(0, np.int32)])
         segments = [table for table, _, _ in parts]
-        return cls(doc_count, days, live, pointers, values, vocabularies, segments)
+        stories = np.concatenate(
+            [t.stories for t, _, _ in parts] or [np.zeros(0, np.int64)]
+        ).astype(np.int64)
+        return cls(doc_count, days, live, pointers, values, vocabularies, segments, stories)
+
+    def story_keys(self, docs: np.ndarray) -> np.ndarray:
+        """Each document's story, or a key of its own when it has none."""
+        keys = self.stories[docs]
+        return np.where(keys > 0, keys, -(docs.astype(np.int64) + 1))
+
+    def first_of_each_story(self, ordered: np.ndarray) -> np.ndarray:
+        """Keep, in order, the first document of each story (collapse by story)."""
+        if not len(ordered):
+            return ordered
+        _, first = np.unique(self.story_keys(ordered), return_index=True)
+        return ordered[np.sort(first)]
+
+    def story_count(self, docs: np.ndarray) -> int:
+        return len(np.unique(self.story_keys(docs))) if len(docs) else 0
 
     def field_lengths(self, fieldname: str, searcher) -> np.ndarray:
         """Return every document's length in a scored field (read once per segment)."""

@@ -240,7 +240,7 @@ class FrenchWhooshBackend(WhooshSearchBackend):
         """Yield the ids of up to `limit` matches in order, `page` at a time."""
         for offset in range(0, limit, page):
             chunk = replace(request, offset=offset, limit=min(page, limit - offset))
-            ids = self.archive_search(replace(chunk, with_facets=False)).ids
+            ids = self.archive_search(replace(chunk, with_facets=False, collapse=False)).ids
             if not ids:
                 return
             yield ids

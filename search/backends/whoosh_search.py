@@ -86,6 +86,21 @@ def ranked_page(searcher, parsed, allow: set[int] | None, start: int, end: int) 
     return [hit.docnum for hit in results[start:end]]
 
 
+def _collapsed_page(searcher, tables, postings, parsed, docs, request, by_relevance) -> list:
+    """One page of results, one per story: every match ordered, then each story's first."""
+    if request.limit <= 0 or not len(docs):
+        return []
+    if by_relevance and terms_only(parsed):
+        lengths = lambda fieldname: tables.field_lengths(fieldname, searcher)  # noqa: E731
+        ordered = ranked(postings, parsed, docs, lengths)
+    elif by_relevance:
+        ordered = np.array(ranked_page(searcher, parsed, set(docs.tolist()), 0, len(docs)))
+    else:
+        ordered = tables.by_date(docs, newest_first=request.sort != "oldest")
+    firsts = tables.first_of_each_story(np.asarray(ordered, dtype=np.int64))
+    return firsts[request.offset : request.offset + request.limit].tolist()
+
+
 def _first_matches(searcher, tables, postings, parsed, request, allowed, by_relevance):
     """Find every match of new words: (matches, the page when scoring found it too)."""
     if by_relevance and not terms_only(parsed):
@@ -131,10 +146,14 @@ def run_search(backend, request: SearchRequest) -> SearchHits:
         )
         backend.cache_matches(request.q, matched)
     docs = matched if allowed is None else matched[allowed[matched]]
-    if page is None:
+    if request.collapse:
+        page = _collapsed_page(searcher, tables, postings, parsed, docs, request, by_relevance)
+    elif page is None:
         narrowed = allowed is not None
         page = _page(searcher, tables, postings, parsed, docs, request, by_relevance, narrowed)
     hits = SearchHits(total=len(docs), terms=terms)
+    if request.collapse:
+        hits.stories = tables.story_count(docs)
     if request.with_facets:
         hits.facets = {f: tables.count(f, docs, request.facet_limit) for f in FACET_FIELDS}
         hits.months = tables.month_counts(docs)

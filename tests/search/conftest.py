@@ -17,7 +17,7 @@ import pytest
 from django.db import transaction
 
 from articles.importing import import_files
-from articles.models import Article, Entity, Mention, Source
+from articles.models import Article, Entity, Mention, Source, Story
 from search import indexing
 from tests.conftest import MASAKHANE_DEV, REFERENCE
 from tests.engines import ENGINES, engine_index, search_connection, whoosh_index
@@ -66,6 +66,8 @@ def fresh_whoosh_index(tmp_path):
 
 def make_article(*, source: Source, title: str, body: str, published_on=None, **extra) -> Article:
     digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
+    if "story" not in extra:
+        extra["story"] = Story.objects.create()
     return Article.objects.create(
         source=source,
         title=title,
