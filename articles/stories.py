@@ -120,10 +120,16 @@ class _Grouper:
             found = self.prints[article.pk] = grouping.fingerprint(article.title, article.body)
         return found
 
-    def store_keys(self, article: Article) -> None:
-        fp = self.fingerprint(article)
-        StorySignature.objects.update_or_create(
-            article_id=article.pk, defaults={"at": moment(article), "keys": list(fp.keys)}
+    def store_keys(self, articles: Sequence[Article]) -> None:
+        """Write the batch's LSH keys in one statement (replacing older ones)."""
+        StorySignature.objects.bulk_create(
+            [
+                StorySignature(article_id=a.pk, at=moment(a), keys=list(self.fingerprint(a).keys))
+                for a in articles
+            ],
+            update_conflicts=True,
+            unique_fields=["article"],
+            update_fields=["at", "keys"],
         )
 
     def candidates(self, article: Article) -> list[Article]:
@@ -139,6 +145,8 @@ class _Grouper:
             .exclude(article_id=article.pk)
             .values_list("article_id", "keys")
         )
+        if not rows:
+            return []
         mine = set(fp.keys)
         rows.sort(key=lambda row: (-len(mine.intersection(row[1])), row[0]))
         ids = [pk for pk, _ in rows[:MAX_CANDIDATES]]
@@ -174,7 +182,6 @@ class _Grouper:
         self.touched.update({old, target})
 
     def group(self, article: Article, *, cascade: bool) -> None:
-        self.store_keys(article)
         self.report.grouped += 1
         candidates = self.candidates(article)
         if not article.story_pinned:
@@ -218,6 +225,7 @@ def group_articles(
         todo = [a for a in _load(article_ids) if force or a.grouped_at is None]
         if not todo:
             return grouper.report
+        grouper.store_keys(todo)
         for article in todo:
             grouper.group(article, cascade=cascade)
         Article.objects.filter(pk__in=[a.pk for a in todo]).update(grouped_at=timezone.now())

@@ -27,6 +27,8 @@ from articles.models import (
     Mention,
     RejectedForm,
     Source,
+    Story,
+    StorySignature,
 )
 from articles.tagging import chunked, tag_articles
 from bench.measure import Stopwatch
@@ -40,7 +42,17 @@ def reset_archive() -> None:
     """Empty every archive table (and the index queue) and restart their ids."""
     from django.apps import apps
 
-    models = [Mention, EntityAlias, Entity, RejectedForm, Article, ImportFileResult, ImportBatch]
+    models = [
+        Mention,
+        EntityAlias,
+        Entity,
+        RejectedForm,
+        StorySignature,
+        Article,
+        Story,
+        ImportFileResult,
+        ImportBatch,
+    ]
     tables = [model._meta.db_table for model in [*models, Source]]
     existing = set(connection.introspection.table_names())
     if apps.is_installed("search"):

@@ -18,8 +18,9 @@ from bench import environment
 from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
-PHASES = ("ingest", "index", "search", "pgfts", "concurrency")
+PHASES = ("ingest", "stories", "index", "search", "pgfts", "concurrency")
 NEEDS_INDEX = {"index", "search", "pgfts", "concurrency"}
+NEEDS_ARCHIVE = {"stories", *NEEDS_INDEX}
 NEEDS_SEARCH = {"search", "pgfts", "concurrency"}
 TAGGING_RSS_TARGET_MB = 1024
 WEB_RSS_TARGET_MB = 400
@@ -90,8 +91,8 @@ def run(options: Options) -> dict:
     sample_files: list[Path] = []
     if "ingest" in phases:
         sample_files = _ingest(options, files, record, sampler)
-    if NEEDS_INDEX & phases:
-        _archive_and_index(options, files[len(sample_files) :], record)
+    if NEEDS_ARCHIVE & phases:
+        _archive_and_index(options, files[len(sample_files) :], record, phases)
     if NEEDS_SEARCH & phases:
         _search(options, record, sampler)
     _memory(record, sampler.stop())
@@ -139,8 +140,8 @@ def _ingest(options: Options, files: list[Path], record: Record, sampler) -> lis
     return ingest.sample_paths(files, options.sample)
 
 
-def _archive_and_index(options: Options, rest: list[Path], record: Record) -> None:
-    """Fill the archive to its size, then rebuild and update the index."""
+def _archive_and_index(options: Options, rest: list[Path], record: Record, phases) -> None:
+    """Fill the archive to its size, group its stories, then rebuild and update the index."""
     from bench import archive, index
     from bench.report import row
     from bench.workers import flush_broker
@@ -165,6 +166,17 @@ def _archive_and_index(options: Options, rest: list[Path], record: Record) -> No
                 note=f"{len(ids)} articles in {round(seconds, 2)} s",
             )
         )
+    if "stories" in phases:
+        from bench import stories
+
+        load = record.figures["load"]
+        with record.phase("stories", "stories: group the archive, the LSH table, quality"):
+            figures = record.figures["stories"] = stories.measure(
+                load["import_s"], load["imported"]
+            )
+        record.rows += stories.rows(figures)
+    if not NEEDS_INDEX & phases:
+        return
     with record.phase("index", "index: rebuild_index and incremental updates"):
         updates = min(1000, max(100, options.size // 20))
         figures = record.figures["index"] = run_isolated(
