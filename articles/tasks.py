@@ -1,5 +1,6 @@
 """Celery tasks: thin, idempotent wrappers that take ids and call a service."""
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from articles.models import Article, ImportBatch
 from newsroom.celery import RETRYING
 
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError)
+logger = logging.getLogger(__name__)
 SWEEP_LIMIT = 20_000
 
 
@@ -19,7 +21,13 @@ SWEEP_LIMIT = 20_000
 def tag_articles_task(article_ids: list[int]) -> dict:
     """Group a batch of new articles into stories, then tag them (already-tagged ones are
     skipped). Grouping first: the index then sees each article with its story."""
-    stories.group_articles(article_ids)
+    try:
+        stories.group_articles(article_ids)
+    except TRANSIENT:
+        raise
+    except Exception:
+        # Grouping must never keep a batch from being tagged: the sweep groups it later.
+        logger.exception("grouping articles %s failed; tagging them anyway", article_ids[:5])
     report = tagging.tag_articles(article_ids=article_ids)
     return {"tagged": len(report.tagged), "failed": len(report.failed)}
 

@@ -69,3 +69,36 @@ def test_tagging_twice_gives_the_same_mentions(worker, reference_path):
     )
     after = sorted(Mention.objects.values_list("article_id", "start", "end", "entity_id"))
     assert before == after and before
+
+
+def test_the_worker_groups_versions_into_stories_and_the_index_collapses_them(worker, tmp_path):
+    """Import → the worker groups and tags → the indexer: one result per story."""
+    from articles.importing import import_files
+    from search import services
+    from search.query import SearchRequest
+    from tests.conftest import REPO
+    from tests.engines import whoosh_index
+
+    report = import_files(paths=[REPO / "fixtures" / "dispatches" / "story_versions.txt"])
+    ids = report.files[0].article_ids
+    assert len(ids) == 7
+    wait_for(
+        lambda: Article.objects.filter(pk__in=ids, tagging_status="done").count() == 7,
+        timeout=180,
+        what=f"tagging\n{worker.log()[-3000:]}",
+    )
+    assert not Article.objects.filter(grouped_at__isnull=True).exists()
+    assert Article.objects.values("story_id").distinct().count() == 3
+
+    def collapsed():
+        try:
+            hits = services.run(SearchRequest(q="séisme", collapse=True))
+        except services.IndexUnavailable:
+            return False
+        return hits.total == 4 and hits.stories == 1
+
+    with whoosh_index(tmp_path / "whoosh"):  # the worker's index (see the fixture)
+        wait_for(collapsed, timeout=60, what=f"the index\n{worker.log()[-3000:]}")
+        hit = services.run(SearchRequest(q="séisme", collapse=True)).ids[0]
+    current = Article.objects.get(is_current_version=True, version_kind="correction")
+    assert hit in {a.pk for a in current.story.versions.all()}
