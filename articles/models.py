@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -28,6 +29,18 @@ class Source(models.Model):
         if not self.slug:
             self.slug = slugify(self.name) or "source"
         super().save(*args, **kwargs)
+
+    def clean(self):
+        from articles.versions import MarkerRules
+
+        if not isinstance(self.version_markers, dict):
+            raise ValidationError(
+                {"version_markers": 'Un objet JSON est attendu : {"urgent": ["URGENT"]}.'}
+            )
+        try:
+            MarkerRules(self.version_markers)
+        except ValueError as error:
+            raise ValidationError({"version_markers": str(error)}) from error
 
 
 class ImportBatch(models.Model):

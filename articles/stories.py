@@ -84,7 +84,11 @@ def version_fields(
     The displayed title drops the markers; a headline made only of markers gives way to the
     body's first sentence. The raw headline is kept as it came.
     """
-    markers = versions.read_markers(raw_title, slug, overrides) if not derived else None
+    try:
+        markers = versions.read_markers(raw_title, slug, overrides) if not derived else None
+    except (ValueError, TypeError) as error:  # markers saved around the admin's check
+        logger.warning("ignoring the source's version markers (%s): using the defaults", error)
+        markers = versions.read_markers(raw_title, slug)
     if markers is None:
         markers = versions.Markers(title=raw_title)
     title = markers.title

@@ -111,11 +111,8 @@ class MarkerRules:
 
     def __init__(self, overrides: Mapping[str, Sequence[str]] | None = None):
         markers = dict(DEFAULT_MARKERS)
+        check_overrides(overrides)
         for kind, phrases in (overrides or {}).items():
-            if kind not in STRENGTH or kind == ORIGINAL:
-                raise ValueError(f"unknown version kind {kind!r}: use one of {', '.join(KINDS)}")
-            if isinstance(phrases, str) or not all(isinstance(p, str) for p in phrases):
-                raise ValueError(f"the markers of {kind!r} must be a list of phrases")
             markers[kind] = tuple(p for p in phrases if p.strip())
         rules = []
         for kind, phrases in markers.items():
@@ -214,6 +211,20 @@ def _tidy(text: str) -> str:
     return text.strip(" -–—:|/,;").strip()
 
 
+def check_overrides(overrides) -> None:
+    """Raise ValueError, in French for the admin, unless overrides map kinds to phrase lists."""
+    if overrides is None:
+        return
+    if not isinstance(overrides, Mapping):
+        raise ValueError('un objet JSON est attendu, par exemple {"urgent": ["URGENT"]}')
+    for kind, phrases in overrides.items():
+        if kind not in STRENGTH or kind == ORIGINAL:
+            kinds = ", ".join(k for k in KINDS if k != ORIGINAL)
+            raise ValueError(f"type de version inconnu « {kind} » : choisissez parmi {kinds}")
+        if not isinstance(phrases, (list, tuple)) or not all(isinstance(p, str) for p in phrases):
+            raise ValueError(f"les marqueurs de « {kind} » doivent être une liste de textes")
+
+
 @lru_cache(maxsize=64)
 def _rules_for(key: tuple[tuple[str, tuple[str, ...]], ...]) -> MarkerRules:
     return MarkerRules(dict(key))
@@ -221,6 +232,7 @@ def _rules_for(key: tuple[tuple[str, tuple[str, ...]], ...]) -> MarkerRules:
 
 def rules_for(overrides: Mapping[str, Sequence[str]] | None) -> MarkerRules:
     """The (cached) rules for one source's overrides."""
+    check_overrides(overrides)
     key = tuple(sorted((k, tuple(v)) for k, v in (overrides or {}).items()))
     return _rules_for(key)
 

@@ -260,3 +260,34 @@ def test_two_workers_grouping_one_story_at_once_make_one_story(tmp_path):
     assert len(partition()) == 1
     assert Article.objects.filter(is_current_version=True).get().pk == correction
     assert Story.objects.count() == 1
+
+
+def test_a_source_with_its_own_markers(db, tmp_path):
+    from articles.models import Source
+
+    source = Source.objects.create(name="Agence Test", version_markers={"urgent": ["PRIORITAIRE"]})
+    report = import_files(
+        paths=[write(tmp_path, "p.txt", "PRIORITAIRE Séisme au Japon", LEAD.format(km=1))],
+        source=source,
+    )
+    article = Article.objects.get(pk=report.files[0].article_ids[0])
+    assert (article.version_kind, article.title) == ("urgent", "Séisme au Japon")
+
+
+def test_bad_marker_settings_are_refused_and_never_stop_an_import(db, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from articles.models import Source
+
+    source = Source(name="Agence Test", version_markers={"bientot": ["X"]})
+    with pytest.raises(ValidationError, match="type de version inconnu"):
+        source.full_clean()
+    source.version_markers = {"urgent": "URGENT"}
+    with pytest.raises(ValidationError, match="liste"):
+        source.full_clean()
+    source.save()  # saved around the check (a script, the shell): imports still work
+    report = import_files(
+        paths=[write(tmp_path, "u.txt", "URGENT Séisme au Japon", LEAD.format(km=1))],
+        source=source,
+    )
+    assert Article.objects.get(pk=report.files[0].article_ids[0]).version_kind == "urgent"
