@@ -1,8 +1,12 @@
 """Reads that several pages share."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils.safestring import SafeString
 
+from articles.diffing import word_diff
 from articles.models import Article, Entity, ImportBatch, Mention
 
 
@@ -69,3 +73,75 @@ def co_mentioned_entities(entity: Entity, *, limit: int = 12) -> QuerySet[Entity
         .annotate(shared=Count("mentions__article", distinct=True))
         .order_by("-shared", "name")[:limit]
     )
+
+
+def version_label(article: Article) -> str:
+    """The version kind as the wire says it: « Urgent », « 2e lead », « Rectificatif »."""
+    if article.version_kind == Article.VersionKind.LEAD and article.version_number:
+        number = article.version_number
+        return f"{number}{'er' if number == 1 else 'e'} lead"
+    return Article.VersionKind(article.version_kind).label
+
+
+@dataclass
+class StoryView:
+    """An article's place in its story, as its page shows it."""
+
+    timeline: list[Article]  # every version in story order, bodies left out, each .label set
+    copies: list[Article] = field(default_factory=list)  # versions from the other sources
+    annulment: Article | None = None  # the notice that annulled this version
+    correction: Article | None = None  # the first later correction still standing
+    correction_diff: SafeString | None = None  # this version against that correction
+    orphan_correction: bool = False  # a correction whose original is not in the archive
+    diff_new: Article | None = None  # the version compared, and the one before it
+    diff_old: Article | None = None
+    diff: SafeString | None = None
+
+
+def article_story(article: Article, *, diff_id: int | None = None) -> StoryView:
+    """Read an article's story in two queries: its versions, then the bodies compared.
+
+    The comparison is between the chosen version (`diff_id`, else the article) and the
+    version before it in the story.
+    """
+    timeline = list(
+        Article.objects.filter(story_id=article.story_id)
+        .select_related("source")
+        .defer("body")
+        .order_by("version_rank", "pk")
+    )
+    for version in timeline:
+        version.label = version_label(version)
+    if not any(version.pk == article.pk for version in timeline):
+        timeline = [article]  # moved to another story meanwhile
+        article.label = version_label(article)
+    story = StoryView(timeline=timeline)
+    position = next(i for i, version in enumerate(timeline) if version.pk == article.pk)
+    later = timeline[position + 1 :]
+    story.copies = [version for version in timeline if version.source_id != article.source_id]
+    story.annulment = next(
+        (v for v in later if v.version_kind == Article.VersionKind.ANNULMENT), None
+    )
+    story.correction = next(
+        (v for v in later if v.version_kind == Article.VersionKind.CORRECTION and not v.annulled),
+        None,
+    )
+    story.orphan_correction = (
+        position == 0 and article.version_kind == Article.VersionKind.CORRECTION
+    )
+    chosen = next((i for i, v in enumerate(timeline) if v.pk == diff_id), position)
+    if chosen > 0:
+        story.diff_new, story.diff_old = timeline[chosen], timeline[chosen - 1]
+    bodies = _bodies(article, [story.correction, story.diff_new, story.diff_old])
+    if story.correction:
+        story.correction_diff = word_diff(article.body, bodies[story.correction.pk])
+    if story.diff_new:
+        story.diff = word_diff(bodies[story.diff_old.pk], bodies[story.diff_new.pk])
+    return story
+
+
+def _bodies(article: Article, versions: list[Article | None]) -> dict[int, str]:
+    """The bodies of the given versions in one query (none for the article, already read)."""
+    wanted = {version.pk for version in versions if version is not None} - {article.pk}
+    bodies = dict(Article.objects.filter(pk__in=wanted).values_list("pk", "body")) if wanted else {}
+    return bodies | {article.pk: article.body}

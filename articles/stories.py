@@ -175,15 +175,33 @@ class _Grouper:
         if decision.story_id is not None:
             target = decision.story_id
             self.report.joined += 1
-        elif Article.objects.filter(story_id=old).exclude(pk=article.pk).exists():
-            target = Story.objects.create().pk  # it leaves a story it shared
+        elif self._follows_others(article):
+            target = Story.objects.create().pk  # it leaves the story of earlier versions
         else:
-            target = old
+            target = old  # alone, or the first of its story: the story stays its own
         if target != old:
             Article.objects.filter(pk=article.pk).update(story_id=target)
             article.story_id = target
             self.report.moved.append(article.pk)
         self.touched.update({old, target})
+
+    @staticmethod
+    def _follows_others(article: Article) -> bool:
+        """Whether the article's story holds versions earlier than it."""
+        mine = order_key(article)
+        others = (
+            Article.objects.filter(story_id=article.story_id)
+            .exclude(pk=article.pk)
+            .only(
+                "id",
+                "version_kind",
+                "version_number",
+                "published_at",
+                "published_on",
+                "imported_at",
+            )
+        )
+        return any(order_key(other) < mine for other in others)
 
     def group(self, article: Article, *, cascade: bool) -> None:
         self.report.grouped += 1

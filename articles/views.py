@@ -32,6 +32,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source", "import_batch"), pk=pk)
+    diff = request.GET.get("diff", "")
     return render(
         request,
         "articles/article_detail.html",
@@ -39,6 +40,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "article": article,
             "mentions": selectors.article_mentions(article),
             "entities": selectors.article_entities(article),
+            "label": selectors.version_label(article),
+            "story": selectors.article_story(
+                article, diff_id=int(diff) if diff.isdecimal() else None
+            ),
         },
     )
 

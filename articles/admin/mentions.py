@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from articles import curation
+from articles.admin.stories import split_out_of_story
 from articles.curation import CurationError
 from articles.models import (
     Article,
@@ -112,6 +113,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [MentionInline]
     list_select_related = ["source"]
+    actions = [split_out_of_story]
 
     def has_add_permission(self, request):
         return False  # articles come from imports

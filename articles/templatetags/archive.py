@@ -8,7 +8,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_PARAGRAPH_BREAK = re.compile(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)")
+# A blank line (spaces allowed) between two line breaks; a lone CRLF is one line break.
+_LINE_BREAK = r"(?:\r\n|\r(?!\n)|\n)"
+_PARAGRAPH_BREAK = re.compile(rf"{_LINE_BREAK}(?:[^\S\r\n]*{_LINE_BREAK})+")
 
 
 def _paragraphs(html_chunks: list[str]) -> SafeString:

@@ -291,3 +291,11 @@ def test_bad_marker_settings_are_refused_and_never_stop_an_import(db, tmp_path):
         source=source,
     )
     assert Article.objects.get(pk=report.files[0].article_ids[0]).version_kind == "urgent"
+
+
+def test_regrouping_the_first_version_alone_keeps_its_story_whole(fixture_ids):
+    stories.group_articles(fixture_ids)
+    before = partition()
+    first = Article.objects.get(version_kind="urgent")
+    stories.group_articles([first.pk], force=True, cascade=False)
+    assert partition() == before
