@@ -215,6 +215,13 @@ def content_hash(dispatch: Dispatch) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _aware(moment):
+    """A dateline's time: as given when it names its zone (GMT), else the archive's zone."""
+    if moment is None or timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment)
+
+
 def _source_named(name: str, cache: dict[str, Source]) -> Source:
     if name not in cache:
         cache[name], _ = Source.objects.get_or_create(name=name)
@@ -248,6 +255,7 @@ def _save_dispatches(
             byline=dispatch.byline[:500],
             dateline_place=dispatch.dateline_place[:200],
             published_on=dispatch.published,
+            published_at=_aware(dispatch.published_at),
             content_hash=key[1],
             import_batch=batch,
             source_file=report.name[:500],

@@ -41,6 +41,9 @@ _MONTHS = {
     "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
     "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
     "décembre": 12, "decembre": 12,
+    # AFP's abbreviations, with or without their full stop: "10 juil 2024", "3 févr. 2023".
+    "janv": 1, "févr": 2, "fevr": 2, "fév": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9,
+    "oct": 10, "nov": 11, "déc": 12, "dec": 12,
 }  # fmt: skip
 _AGENCIES = frozenset({
     "afp", "reuters", "ap", "associated press", "ansa", "dpa", "efe", "belga", "ats", "aps",
@@ -54,15 +57,23 @@ _ABBREVIATIONS = frozenset({
 
 _BREAK = re.compile(r"\r\n|\r|\n|\f")
 _SEPARATOR = re.compile(r"\s*([-*#=])\1{2,}\s*")
-_PLACE = rf"[{_UPPER}][\w'’.-]*(?:{_S}+(?:[{_UPPER}][\w'’.-]*|de|du|des|la|le|les|sur|en)){{0,3}}"
+_PLACE = (
+    rf"[{_UPPER}][\w'’.-]*"
+    rf"(?:{_S}+(?:[{_UPPER}][\w'’.-]*|[dl]['’][{_UPPER}][\w'’.-]*|de|du|des|la|le|les|sur|en)){{0,3}}"
+)
 _DATE = (
     rf"(?:(?i:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche){_S}+)?"
-    rf"(?P<day>\d{{1,2}})(?i:er)?{_S}+(?P<month>(?i:{'|'.join(_MONTHS)}))(?!\w)"
+    rf"(?P<day>\d{{1,2}})(?i:er)?{_S}+(?P<month>(?i:{'|'.join(_MONTHS)}))(?!\w)\.?"
     rf"(?:{_S}+(?P<year>\d{{4}})(?!\w))?"
+    # A time may follow the year: "10 juil 2024 13h05", "à 13:05 GMT".
+    rf"(?:{_S}+(?:à{_S}+)?(?P<hour>[01]?\d|2[0-3])[hH:](?P<minute>[0-5]\d)(?!\d)"
+    rf"(?:{_S}*(?P<zone>GMT|UTC|TU))?)?"
 )
 _OPENER = re.compile(
     rf"(?:(?P<place>{_PLACE}){_S}*(?:,{_S}*|(?=\()))?"
     rf"(?:{_DATE}\.?{_S}*)?"
+    # A date opener followed by its place: "21 septembre 2012, France. -".
+    rf"(?:,{_S}*(?P<after>{_PLACE}){_S}*)?"
     rf"(?:\((?P<paren>[^()\r\n\f]{{1,200}})\){_S}*)?"
     r"[-–—](?!\S)"
 )
@@ -88,6 +99,8 @@ class Dispatch:
     start: int
     end: int
     body_start: int
+    # When the dateline has a time: aware (UTC) for "GMT", else naive (the archive's zone).
+    published_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,7 @@ class _Opener:
     published: datetime.date | None
     names: tuple[str, ...]
     agencies: tuple[str, ...]
+    published_at: datetime.datetime | None = None
 
 
 def parse_dispatches(text: str) -> list[Dispatch]:
@@ -184,8 +198,19 @@ def _opener(text: str, para: _Para) -> _Opener | None:
             names.append(name)
             if place:
                 places.append(place)
-    place = match["place"] or next(iter(places), "")
-    return _Opener(match.end(), _place_case(place), _date(match), tuple(names), tuple(agencies))
+    after = (match["after"] or "").rstrip(".") if match["month"] else ""
+    place = match["place"] or after or next(iter(places), "")
+    day = _date(match)
+    return _Opener(
+        match.end(), _place_case(place), day, tuple(names), tuple(agencies), _time(match, day)
+    )
+
+
+def _time(match: re.Match[str], day: datetime.date | None) -> datetime.datetime | None:
+    if day is None or match["hour"] is None:
+        return None
+    moment = datetime.datetime.combine(day, datetime.time(int(match["hour"]), int(match["minute"])))
+    return moment.replace(tzinfo=datetime.UTC) if match["zone"] else moment
 
 
 def _is_name(words: str) -> bool:
@@ -202,7 +227,7 @@ def _date(match: re.Match[str]) -> datetime.date | None:
     if not match["year"]:
         return None
     try:
-        month = _MONTHS[match["month"].lower()]
+        month = _MONTHS[match["month"].lower().rstrip(".")]
         return datetime.date(int(match["year"]), month, int(match["day"]))
     except (KeyError, ValueError):
         return None
@@ -244,6 +269,7 @@ def _build(text: str, paras: list[_Para]) -> Dispatch | None:
         byline=", ".join(opener.names) if opener else "",
         dateline_place=opener.place if opener else "",
         published=opener.published if opener else None,
+        published_at=opener.published_at if opener else None,
         agency=", ".join(opener.agencies) if opener else "",
         body=text[body_start:end],
         start=paras[0].start,

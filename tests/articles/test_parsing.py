@@ -521,3 +521,53 @@ def test_dispatch_is_frozen():
 
     with pytest.raises(AttributeError):
         dispatch.title = "Autre"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("opener", "place", "day", "moment"),
+    [
+        ("STRASBOURG, 10 juil 2024 (AFP) - ", "Strasbourg", datetime.date(2024, 7, 10), None),
+        ("STRASBOURG, 10 juil. 2024 (AFP) - ", "Strasbourg", datetime.date(2024, 7, 10), None),
+        ("PARIS, 3 févr. 2023 (AFP) - ", "Paris", datetime.date(2023, 2, 3), None),
+        ("PARIS, 3 fevr 2023 (AFP) - ", "Paris", datetime.date(2023, 2, 3), None),
+        ("LYON, 1er janv. 2020 (AFP) - ", "Lyon", datetime.date(2020, 1, 1), None),
+        ("NICE, 15 avr 2019 (AFP) - ", "Nice", datetime.date(2019, 4, 15), None),
+        ("BREST, 9 sept. 2018 (AFP) - ", "Brest", datetime.date(2018, 9, 9), None),
+        ("LILLE, 30 oct 2017 (AFP) - ", "Lille", datetime.date(2017, 10, 30), None),
+        ("METZ, 2 nov. 2016 (AFP) - ", "Metz", datetime.date(2016, 11, 2), None),
+        ("PAU, 24 déc 2015 (AFP) - ", "Pau", datetime.date(2015, 12, 24), None),
+        (
+            "STRASBOURG, 10 juil 2024 13h05 (AFP) - ",
+            "Strasbourg",
+            datetime.date(2024, 7, 10),
+            (13, 5, False),
+        ),
+        (
+            "PARIS, 3 févr. 2023 à 08:15 GMT (AFP) - ",
+            "Paris",
+            datetime.date(2023, 2, 3),
+            (8, 15, True),
+        ),
+        ("21 septembre 2012, France. - ", "France", datetime.date(2012, 9, 21), None),
+        ("21 septembre 2012, Côte d'Ivoire. - ", "Côte d'Ivoire", datetime.date(2012, 9, 21), None),
+    ],
+)
+def test_afp_datelines_abbreviated_months_times_and_places_after_the_date(
+    opener, place, day, moment
+):
+    text = f"Le Parlement européen vote le budget\n\n{opener}Les députés ont adopté le texte.\n"
+    (dispatch,) = parse_dispatches(text)
+    assert (dispatch.dateline_place, dispatch.published) == (place, day)
+    assert dispatch.body == "Les députés ont adopté le texte."
+    if moment is None:
+        assert dispatch.published_at is None
+    else:
+        hour, minute, utc = moment
+        assert (dispatch.published_at.hour, dispatch.published_at.minute) == (hour, minute)
+        assert (dispatch.published_at.tzinfo is not None) is utc
+
+
+def test_a_month_abbreviation_inside_a_word_is_not_a_date():
+    text = "Titre\n\nPARIS, 10 juillettiste 2024 (AFP) - Un texte.\n"
+    (dispatch,) = parse_dispatches(text)
+    assert dispatch.published is None

@@ -299,3 +299,26 @@ def test_regrouping_the_first_version_alone_keeps_its_story_whole(fixture_ids):
     first = Article.objects.get(version_kind="urgent")
     stories.group_articles([first.pk], force=True, cascade=False)
     assert partition() == before
+
+
+def test_dateline_times_order_versions_of_one_day(db, tmp_path):
+    """With times, the later dispatch is current even when the wire's order of kinds says
+    otherwise (a lead sent after a correction)."""
+    correction = write(
+        tmp_path,
+        "c.txt",
+        "RECTIFICATIF Séisme au Japon",
+        LEAD.format(km=120).replace("12 mars 2016 (AFP)", "12 mars 2016 10h00 GMT (AFP)"),
+    )
+    lead = write(
+        tmp_path,
+        "l.txt",
+        "Séisme au Japon (3e LEAD)",
+        LEAD.format(km=120).replace("12 mars 2016 (AFP)", "12 mars 2016 12h30 GMT (AFP)")
+        + " Le trafic ferroviaire a repris.",
+    )
+    ids = imported(lead, correction)
+    stories.group_articles(ids)
+    later = Article.objects.get(version_kind="lead")
+    assert later.published_at.isoformat() == "2016-03-12T12:30:00+00:00"
+    assert later.is_current_version and later.version_rank == 2
