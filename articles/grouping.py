@@ -30,7 +30,7 @@ from datasketch import MinHash
 SHINGLE = 3  # words per shingle
 PERMUTATIONS = 128
 BODY_BANDS, BODY_ROWS = 32, 4  # candidate at Jaccard ~0.5 with probability ~0.87
-LEDE_WORDS = 40
+LEDE_WORDS = 20
 LEDE_PERMUTATIONS = 64
 LEDE_BANDS, LEDE_ROWS = 16, 4
 TITLE_MIN_WORDS = 3
@@ -42,7 +42,7 @@ class Thresholds:
     """When a candidate is the same story. Tuned on tests/data/story_cases.json."""
 
     jaccard: float = 0.45  # copies, reprises, corrections: most shingles shared
-    containment: float = 0.6  # a shorter version inside a longer one
+    containment: float = 0.65  # a shorter version inside a longer one
     containment_min_shingles: int = 6  # below this, containment alone proves nothing
     title_only_kinds: frozenset[str] = frozenset({"correction", "annulment"})
 
@@ -178,18 +178,30 @@ def decide(
     candidates: Sequence[Candidate],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Decision:
-    """Choose the story a dispatch joins among verified earlier candidates (best score; ties
-    go to the earliest article), or a story of its own."""
-    best: Decision | None = None
+    """Choose the story a dispatch joins among verified earlier candidates, or a story of
+    its own.
+
+    A candidate matching on text and headline beats one matching on either. An annulment
+    names the dispatch it annuls by its headline, and annulment notices look alike: for
+    one, the headline beats the text. For a correction, the text beats the headline (a
+    generic headline, « Bourse de Paris », recurs daily). Then the best score, then the
+    earliest article.
+    """
+    titled_kind = kind in thresholds.title_only_kinds and new.title_key is not None
+    best: tuple[tuple, Decision] | None = None
     for candidate in sorted(candidates, key=lambda c: c.article_id):
         sim = similarity(new.shingles, candidate.shingles)
-        joined, reason = same_story(sim, thresholds)
-        if not joined and (
-            kind in thresholds.title_only_kinds
-            and new.title_key is not None
-            and new.title_key == candidate.title_key
-        ):
-            joined, reason = True, "title"
-        if joined and (best is None or sim.score > best.score):
-            best = Decision(candidate.story_id, candidate.article_id, sim.score, reason)
-    return best or Decision(None, None)
+        by_text, reason = same_story(sim, thresholds)
+        by_title = titled_kind and new.title_key == candidate.title_key
+        if not (by_text or by_title):
+            continue
+        if by_text and by_title:
+            tier = 2
+        elif by_title:
+            tier, reason = (1 if kind == "annulment" else 0), "title"
+        else:
+            tier = 0 if kind == "annulment" and titled_kind else 1
+        rank = (tier, sim.score, -candidate.article_id)
+        if best is None or rank > best[0]:
+            best = (rank, Decision(candidate.story_id, candidate.article_id, sim.score, reason))
+    return best[1] if best else Decision(None, None)

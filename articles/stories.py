@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # A fixed 64-bit advisory lock key for "story grouping" (see articles.locks for the other).
 STORY_GROUPING = 0x4E_65_77_73_53_74_6F_72  # "NewsStor"
 MAX_CANDIDATES = 30
+MAX_CASCADE = 200  # decisions a late arrival may revisit
 _FIELDS = (
     "id",
     "story_id",
@@ -210,17 +211,31 @@ class _Grouper:
             self.place(article, self.decide(article, candidates))
         else:
             self.touched.add(article.story_id)
-        if not cascade:
-            return
-        # A dispatch that arrived late may be the better match of later ones.
+        if cascade:
+            self.regroup_later(article, candidates)
+
+    def regroup_later(self, article: Article, candidates: Sequence[Article]) -> None:
+        """Decide again for the later dispatches a late arrival may change: those that
+        resemble it and, when one of them moves, those that had joined its story after it
+        (they may have joined through it). Bounded: MAX_CASCADE decisions."""
         mine = order_key(article)
-        fp = self.fingerprint(article)
-        for later in candidates:
-            if later.story_pinned or order_key(later) <= mine:
+        queue = [c.pk for c in candidates if order_key(c) > mine]
+        seen = {article.pk}
+        while queue and len(seen) <= MAX_CASCADE:
+            pk = queue.pop(0)
+            if pk in seen:
                 continue
-            sim = grouping.similarity(fp.shingles, self.fingerprint(later).shingles)
-            if grouping.same_story(sim, self.thresholds)[0] and later.story_id != article.story_id:
-                self.place(later, self.decide(later, self.candidates(later)))
+            seen.add(pk)
+            later = Article.objects.only(*_FIELDS).get(pk=pk)
+            if later.story_pinned:
+                continue
+            old, own = later.story_id, order_key(later)
+            its_candidates = self.candidates(later)
+            self.place(later, self.decide(later, its_candidates))
+            queue += [c.pk for c in its_candidates if order_key(c) > own]
+            if later.story_id != old:
+                followers = Article.objects.filter(story_id=old).only(*_FIELDS)
+                queue += [a.pk for a in followers if order_key(a) > own]
 
 
 def _load(ids: Iterable[int]) -> list[Article]:

@@ -61,8 +61,14 @@ _LOOSE = {
     "U": "UÙÛÜ",
     "C": "CÇ",
 }
-_NUMBER = r"(?P<number>\d{1,2})\s*(?:ER|RE|E|EME|ÈME|È)?"
-_SEP = r"[\s\u00a0\u202f]*[-–—:|/,.]+[\s\u00a0\u202f]*"
+_NUMBER = r"(?P<number>\d{1,2})\s*(?:ÈRE|ERE|ER|RE|ÈME|EME|È|E)?"
+# A separator: punctuation, or a dash with a space on at least one side ("Flash-ball" is a
+# word, "FLASH - Séisme" and "URGENT- Séisme" are a marker and a headline).
+_SEP = (
+    r"[\s\u00a0\u202f]*[:|/,.]+[\s\u00a0\u202f]*"
+    r"|[\s\u00a0\u202f]+[-–—]+[\s\u00a0\u202f]*"
+    r"|[-–—]+[\s\u00a0\u202f]+"
+)
 _SPACE = r"[\s\u00a0\u202f]"
 
 
