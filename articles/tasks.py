@@ -5,10 +5,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from articles import importing, stories, tagging
+from articles import importing, stories, tagging, watching
 from articles.models import Article, ImportBatch
 from newsroom.celery import RETRYING
 
@@ -90,3 +91,11 @@ def run_import(batch_id: int, paths: list[str], names: list[str], encoding: str 
             status=ImportBatch.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
+
+
+@shared_task(acks_late=True, soft_time_limit=3000, time_limit=3300)
+def sweep_watch_folder() -> dict:
+    """Import the complete files of IMPORT_WATCH_DIR (one sweep at a time)."""
+    Path(settings.IMPORT_WATCH_DIR).mkdir(parents=True, exist_ok=True)
+    report = watching.sweep()
+    return {"batch": report.batch_id, "imported": report.imported, "failed": report.failed}

@@ -118,6 +118,11 @@ STORAGES = {
 IMPORT_MAX_FILE_BYTES = env.int("IMPORT_MAX_FILE_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ZIP_MEMBERS = env.int("IMPORT_MAX_ZIP_MEMBERS", default=5000)
 IMPORT_MAX_ZIP_BYTES = env.int("IMPORT_MAX_ZIP_BYTES", default=500 * 1024 * 1024)
+# The watch folder (off when empty): files dropped there are imported once complete.
+IMPORT_WATCH_DIR = env.str("IMPORT_WATCH_DIR", default="")
+IMPORT_WATCH_SECONDS = env.int("IMPORT_WATCH_SECONDS", default=30)
+IMPORT_WATCH_SETTLE_SECONDS = env.float("IMPORT_WATCH_SETTLE_SECONDS", default=2.0)
+IMPORT_WATCH_SOURCE = env.str("IMPORT_WATCH_SOURCE", default="")
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("UPLOAD_MAX_FILES", default=1000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -155,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.int("INDEX_SWEEP_SECONDS", default=60),
     },
 }
+if IMPORT_WATCH_DIR:
+    CELERY_BEAT_SCHEDULE["sweep-watch-folder"] = {
+        "task": "articles.tasks.sweep_watch_folder",
+        "schedule": IMPORT_WATCH_SECONDS,
+    }
 TAGGING_BATCH_SIZE = env.int("TAGGING_BATCH_SIZE", default=32)
 # About 40 s of CPU per article at this size; longer texts are not dispatches.
 TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)

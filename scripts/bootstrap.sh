@@ -228,6 +228,8 @@ write_env_file() {
             # Plain http on 127.0.0.1: secure-only cookies would make logging in impossible.
             given_by_user SECRET_KEY || echo "SECRET_KEY=$(local_secret_key)"
             given_by_user SECURE_COOKIES || echo "SECURE_COOKIES=false"
+            # Files dropped here are imported (done/ and failed/ beside them).
+            given_by_user IMPORT_WATCH_DIR || echo "IMPORT_WATCH_DIR=$VAR_DIR/inbox"
         } >"$tmp"
     )
     mv -f "$tmp" "$VAR_DIR/env"

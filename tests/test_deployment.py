@@ -166,3 +166,12 @@ def test_compose_opensearch_is_the_tested_version_and_private():
     assert service["image"] == f"opensearchproject/opensearch:{version}"
     assert service["profiles"] == ["opensearch"]
     assert "ports" not in service, "the cluster must stay on compose's private network"
+
+
+def test_the_worker_sweeps_a_watch_folder_in_its_own_volume():
+    config = compose()
+    worker = config["services"]["worker"]
+    assert "inbox" in config["volumes"]
+    folder = worker["environment"]["IMPORT_WATCH_DIR"]
+    assert volume_mounts(worker).get("inbox") == folder
+    assert "beat" in config["services"]  # the sweep is a beat task
