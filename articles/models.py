@@ -92,6 +92,7 @@ class ImportFileResult(models.Model):
     name = models.CharField(max_length=500)
     status = models.CharField(max_length=10, choices=Status)
     encoding = models.CharField(max_length=40, blank=True)
+    format = models.CharField(max_length=12, blank=True)
     articles_created = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0)
     reason = models.TextField(blank=True)
@@ -123,6 +124,7 @@ class Article(models.Model):
         PENDING = "pending", "À étiqueter"
         DONE = "done", "Étiqueté"
         FAILED = "failed", "Échec"
+        SKIPPED = "skipped", "Non étiqueté (autre langue)"
 
     source = models.ForeignKey(Source, related_name="articles", on_delete=models.PROTECT)
     title = models.CharField(max_length=500)
@@ -178,6 +180,28 @@ class Article(models.Model):
     grouped_at = models.DateTimeField(null=True, blank=True, db_index=True)
     story_pinned = models.BooleanField(
         default=False, help_text="An editor placed it in its story: grouping leaves it there."
+    )
+    # What the wire formats carry (empty for plain text).
+    source_format = models.CharField(max_length=12, default="plaintext")
+    guid = models.CharField(
+        max_length=300, blank=True, db_index=True, help_text="The item's id in its feed."
+    )
+    item_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The item's version or revision number in its feed."
+    )
+    urgency = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 is the most urgent."
+    )
+    slug = models.CharField(max_length=300, blank=True, help_text="The wire's slug line.")
+    subjects = models.JSONField(
+        default=list, blank=True, help_text="[code, name] pairs, e.g. IPTC subject codes."
+    )
+    genre = models.CharField(max_length=100, blank=True)
+    language = models.CharField(
+        max_length=8, default="fr", db_index=True, help_text="ISO 639-1: fr, en, es…"
+    )
+    wire_status = models.CharField(
+        max_length=20, blank=True, help_text="usable, canceled, withheld… as the feed said."
     )
 
     class Meta:

@@ -49,6 +49,9 @@ _FIELDS = (
     "published_on",
     "imported_at",
     "story_pinned",
+    "guid",
+    "source_id",
+    "item_version",
 )
 
 
@@ -70,7 +73,7 @@ def moment(article: Article) -> datetime:
 
 def order_key(article: Article) -> tuple:
     stage = versions.STAGE.get(article.version_kind, 40) + (article.version_number or 0)
-    return (moment(article), stage, article.pk)
+    return (moment(article), stage, article.item_version or 0, article.pk)
 
 
 def window() -> timedelta:
@@ -159,6 +162,18 @@ class _Grouper:
 
     def decide(self, article: Article, candidates: Sequence[Article]) -> grouping.Decision:
         mine = order_key(article)
+        if article.guid:
+            # Revisions of one item id are versions of one story, whatever their text.
+            revisions = [
+                other
+                for other in Article.objects.filter(guid=article.guid, source_id=article.source_id)
+                .exclude(pk=article.pk)
+                .only(*_FIELDS)
+                if order_key(other) < mine
+            ]
+            if revisions:
+                first = min(revisions, key=order_key)
+                return grouping.Decision(first.story_id, first.pk, 1.0, "guid")
         earlier = [c for c in candidates if order_key(c) < mine]
         return grouping.decide(
             self.fingerprint(article),
@@ -200,6 +215,7 @@ class _Grouper:
                 "published_at",
                 "published_on",
                 "imported_at",
+                "item_version",
             )
         )
         return any(order_key(other) < mine for other in others)
@@ -220,6 +236,14 @@ class _Grouper:
         (they may have joined through it). Bounded: MAX_CASCADE decisions."""
         mine = order_key(article)
         queue = [c.pk for c in candidates if order_key(c) > mine]
+        if article.guid:
+            queue += [
+                other.pk
+                for other in Article.objects.filter(guid=article.guid, source_id=article.source_id)
+                .exclude(pk=article.pk)
+                .only(*_FIELDS)
+                if order_key(other) > mine
+            ]
         seen = {article.pk}
         while queue and len(seen) <= MAX_CASCADE:
             pk = queue.pop(0)
@@ -284,6 +308,7 @@ def refresh_stories(story_ids: Iterable[int]) -> list[int]:
     for article in Article.objects.filter(story_id__in=ids).only(
         "id", "story_id", "version_kind", "version_number", "version_rank",
         "is_current_version", "annulled", "published_at", "published_on", "imported_at",
+        "item_version",
     ):  # fmt: skip
         members[article.story_id].append(article)
     changed: list[Article] = []
@@ -326,11 +351,17 @@ def regroup_all(*, batch_size: int = 500, on_batch=None) -> GroupReport:
     total = GroupReport()
     rows = list(
         Article.objects.values_list(
-            "pk", "published_at", "published_on", "imported_at", "version_kind", "version_number"
+            "pk",
+            "published_at",
+            "published_on",
+            "imported_at",
+            "version_kind",
+            "version_number",
+            "item_version",
         )
     )
     proxies = []
-    for pk, published_at, published_on, imported_at, kind, number in rows:
+    for pk, published_at, published_on, imported_at, kind, number, item_version in rows:
         proxy = Article(
             pk=pk,
             published_at=published_at,
@@ -338,6 +369,7 @@ def regroup_all(*, batch_size: int = 500, on_batch=None) -> GroupReport:
             imported_at=imported_at,
             version_kind=kind,
             version_number=number,
+            item_version=item_version,
         )
         proxies.append(proxy)
     proxies.sort(key=order_key)

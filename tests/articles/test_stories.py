@@ -322,3 +322,29 @@ def test_dateline_times_order_versions_of_one_day(db, tmp_path):
     later = Article.objects.get(version_kind="lead")
     assert later.published_at.isoformat() == "2016-03-12T12:30:00+00:00"
     assert later.is_current_version and later.version_rank == 2
+
+
+def test_two_revisions_of_one_item_id_are_one_story_whatever_their_text(db):
+    from tests.factories import ArticleFactory
+
+    first = ArticleFactory(
+        guid="urn:newsml:afp.com:20160312:TX-PAR-ABC12", item_version=1, body=LEAD.format(km=150)
+    )
+    other = ArticleFactory(
+        guid="urn:newsml:afp.com:20160312:TX-PAR-ABC12",
+        item_version=2,
+        body="Le président a annoncé un plan de relance de l'économie.",
+    )
+    unrelated = ArticleFactory(
+        guid="urn:newsml:afp.com:20160312:TX-PAR-XYZ99",
+        item_version=2,
+        body="La Bourse de Tokyo a fini en nette hausse, portée par les exportateurs.",
+    )
+    stories.group_articles([other.pk, unrelated.pk])
+    stories.group_articles([first.pk])
+    first.refresh_from_db()
+    other.refresh_from_db()
+    assert first.story_id == other.story_id
+    assert (first.version_rank, other.version_rank) == (1, 2) and other.is_current_version
+    unrelated.refresh_from_db()
+    assert unrelated.story_id != other.story_id
