@@ -23,9 +23,9 @@ from django.db import (
 from django.db.models import F
 from django.utils import timezone
 
-from articles.decoding import NotText, decode_bytes
+from articles import formats
+from articles.formats import FormatError, WireItem
 from articles.models import Article, ImportBatch, ImportFileResult, Source, Story
-from articles.parsing import Dispatch, parse_dispatches
 from articles.signals import announce_changed
 from articles.stories import version_fields
 
@@ -40,7 +40,9 @@ DATABASE_RETRY_DELAYS = (0.5, 1, 2, 4, 8)
 class FileReport:
     name: str
     encoding: str = ""
+    format: str = ""
     article_ids: list[int] = field(default_factory=list)
+    untagged_ids: list[int] = field(default_factory=list)  # not French: grouped, not tagged
     duplicates: int = 0
     reason: str = ""
 
@@ -208,7 +210,7 @@ def count_input_files(paths: Sequence[Path]) -> int:
     return total
 
 
-def content_hash(dispatch: Dispatch) -> str:
+def content_hash(dispatch: WireItem) -> str:
     """Hash a dispatch's words so the same dispatch re-imported is recognised."""
     canonical = unicodedata.normalize("NFC", f"{dispatch.title}\n{dispatch.body}")
     canonical = " ".join(canonical.split())
@@ -228,8 +230,42 @@ def _source_named(name: str, cache: dict[str, Source]) -> Source:
     return cache[name]
 
 
+def _article_fields(item: WireItem, source: Source) -> dict:
+    """An article's fields from a read item: text, dates, version and what the wire says."""
+    fields = version_fields(
+        item.title,
+        item.body,
+        derived=item.title_derived,
+        slug=item.slug,
+        overrides=source.version_markers,
+    )
+    if item.annulled:
+        fields["version_kind"] = Article.VersionKind.ANNULMENT
+    published_at = _aware(item.published_at)
+    published_on = item.published or (
+        timezone.localtime(published_at).date() if published_at else None
+    )
+    language = (item.language or "fr").lower()[:8]
+    return fields | {
+        "byline": item.byline[:500],
+        "dateline_place": item.dateline_place[:200],
+        "published_on": published_on,
+        "published_at": published_at,
+        "guid": item.guid[:300],
+        "item_version": item.version if item.version and item.version > 0 else None,
+        "urgency": item.urgency if item.urgency is not None and item.urgency >= 0 else None,
+        "slug": item.slug[:300],
+        "subjects": [[code, name] for code, name in item.subjects],
+        "genre": item.genre[:100],
+        "language": language,
+        "wire_status": item.status[:20],
+        # Only French dispatches go through the French tagger.
+        "tagging_status": Article.Tagging.PENDING if language == "fr" else Article.Tagging.SKIPPED,
+    }
+
+
 def _save_dispatches(
-    dispatches: list[Dispatch],
+    dispatches: list[WireItem],
     *,
     report: FileReport,
     source: Source | None,
@@ -245,17 +281,9 @@ def _save_dispatches(
             continue
         rows[key] = Article(
             source=article_source,
-            **version_fields(
-                dispatch.title,
-                dispatch.body,
-                derived=dispatch.title_derived,
-                overrides=article_source.version_markers,
-            ),
+            **_article_fields(dispatch, article_source),
             body=dispatch.body,
-            byline=dispatch.byline[:500],
-            dateline_place=dispatch.dateline_place[:200],
-            published_on=dispatch.published,
-            published_at=_aware(dispatch.published_at),
+            source_format=report.format or "plaintext",
             content_hash=key[1],
             import_batch=batch,
             source_file=report.name[:500],
@@ -278,6 +306,7 @@ def _save_dispatches(
             article.story = story
         created = Article.objects.bulk_create(new)
         report.article_ids = [article.pk for article in created]
+        report.untagged_ids = [a.pk for a in created if a.tagging_status == Article.Tagging.SKIPPED]
         announce_changed(report.article_ids)
 
 
@@ -289,12 +318,12 @@ def import_one(
     if report.rejected:
         return report
     try:
-        decoded = decode_bytes(item.data, encoding=encoding)
-    except NotText as error:
+        result = formats.read(item.data, name=item.name, encoding=encoding)
+    except FormatError as error:
         report.reason = str(error)
         return report
-    report.encoding = decoded.encoding
-    dispatches = parse_dispatches(decoded.text)
+    report.encoding, report.format = result.encoding[:40], result.format
+    dispatches = result.items
     if not dispatches:
         report.reason = "no dispatch found: a dispatch needs a body of text"
         return report
@@ -340,6 +369,7 @@ def _record(batch: ImportBatch, report: FileReport) -> None:
         if report.rejected
         else ImportFileResult.Status.IMPORTED,
         encoding=report.encoding,
+        format=report.format,
         articles_created=len(report.article_ids),
         duplicates=report.duplicates,
         reason=report.reason,
@@ -362,7 +392,7 @@ def import_files(
     on_file: Callable[[FileReport], None] | None = None,
 ) -> ImportReport:
     """Import files, folders and zips; one bad file never stops the others."""
-    from articles.tagging import enqueue_tagging
+    from articles.tagging import enqueue_grouping, enqueue_tagging
 
     report = ImportReport()
     if batch is not None:
@@ -374,7 +404,11 @@ def import_files(
     try:
         for item in iter_input_files(paths, names=names):
             file_report = _import_with_retries(item, source=source, batch=batch, encoding=encoding)
-            untagged += file_report.article_ids
+            skipped = set(file_report.untagged_ids)
+            untagged += [pk for pk in file_report.article_ids if pk not in skipped]
+            if file_report.untagged_ids:
+                # Not French: no tagging, but grouping (which the tagging task also does).
+                enqueue_grouping(file_report.untagged_ids)
             if len(untagged) >= size:
                 full = len(untagged) - len(untagged) % size
                 enqueue_tagging(untagged[:full])

@@ -71,6 +71,24 @@ def enqueue_tagging(article_ids: Sequence[int]) -> None:
         transaction.on_commit(lambda: send_tagging_tasks(ids))
 
 
+def enqueue_grouping(article_ids: Sequence[int]) -> None:
+    """Queue articles that are not tagged (not French) for story grouping after commit;
+    the sweep groups them if the broker is down."""
+    from articles.tasks import group_stories_task
+
+    ids = list(article_ids)
+
+    def send() -> None:
+        try:
+            for chunk in chunked(ids, settings.TAGGING_BATCH_SIZE):
+                group_stories_task.apply_async(args=[chunk], retry=True)
+        except (BrokerError, ConnectionError, OSError) as error:
+            logger.warning("broker unreachable, %d articles wait for grouping: %s", len(ids), error)
+
+    if ids:
+        transaction.on_commit(send)
+
+
 def load_lexicon() -> ner.Lexicon:
     """Read the editors' curated aliases and rejected forms for the tagger."""
     aliases = {
@@ -350,7 +368,11 @@ def _save(
 def tag_articles(*, article_ids: Sequence[int], force: bool = False) -> TaggingReport:
     """Tag the articles' bodies and replace their machine mentions, keeping editors' work."""
     report = TaggingReport()
-    queryset = Article.objects.filter(pk__in=article_ids).only("pk", "body", "tagging_status")
+    queryset = (
+        Article.objects.filter(pk__in=article_ids)
+        .exclude(tagging_status=Article.Tagging.SKIPPED)  # not French: never tagged
+        .only("pk", "body", "tagging_status")
+    )
     if not force:
         queryset = queryset.exclude(tagging_status=Article.Tagging.DONE)
     articles = list(queryset.order_by("pk"))
