@@ -249,6 +249,12 @@ def version_badges(result: Result) -> SafeString:
             f'<a class="version-badge corrected" href="{escape(result.corrected_url)}">'
             "Rectifiée</a>"
         )
+    language = result.article.language
+    if language and language != "fr":
+        parts.append(
+            f'<span class="language" lang="{escape(language)}" title="Langue de la dépêche">'
+            f"{escape(language.upper())}</span>"
+        )
     if label := kind_label(versions.kind, versions.number):
         parts.append(f'<span class="version-kind">{escape(label)}</span>')
     if versions.count > 1:

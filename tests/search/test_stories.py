@@ -109,3 +109,21 @@ def test_a_story_regrouped_is_reindexed_with_its_new_story(family):
     outcome = search(q="séisme Japon", collapse=True)
     assert outcome.hits.stories == 2
     assert reprise.pk in [r.article.pk for r in outcome.results]
+
+
+def test_a_dispatch_in_another_language_is_searchable_and_shows_its_language(
+    db, fresh_index, settings, client
+):
+    from tests.conftest import user_in
+
+    settings.INDEX_UNTAGGED_DELAY = settings.INDEX_COMMIT_DELAY = 0
+    english = REPO / "fixtures" / "formats" / "newsmlg2-english.xml"
+    (pk,) = import_files(paths=[english]).files[0].article_ids
+    indexing.process_queue()
+    outcome = search(q="harassment", collapse=True)
+    assert [r.article.pk for r in outcome.results] == [pk]
+    client.force_login(user_in("journalist"))
+    html = client.get(reverse("search:search"), {"q": "harassment"}).text
+    assert 'lang="en"' in html and ">EN</span>" in html
+    page = client.get(reverse("articles:detail", args=[pk])).text
+    assert "langue : EN" in page and "seules les dépêches en français sont étiquetées" in page
