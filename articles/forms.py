@@ -20,8 +20,14 @@ class MultipleFileField(forms.FileField):
 
 class UploadForm(forms.Form):
     files = MultipleFileField(
-        widget=MultipleFileInput(attrs={"accept": ".txt,.zip,text/plain,application/zip"}),
-        help_text="Plain-text files of dispatches, or a zip of them.",
+        widget=MultipleFileInput(
+            attrs={
+                "accept": ".txt,.xml,.nml,.newsml,.nitf,.zip,text/plain,text/xml,"
+                "application/xml,application/zip"
+            }
+        ),
+        help_text="Dispatches in plain text, NewsML 1.2, NewsML-G2, NITF or IPTC 7901, "
+        "or a zip of them.",
     )
     source = forms.CharField(
         max_length=100,

@@ -94,3 +94,67 @@ if __name__ == "__main__":
     import json
 
     print(json.dumps(measure(), indent=2))
+
+
+def measure_import(folder: Path, count: int = ITEMS) -> dict:
+    """The whole import path (read, parse, save) for NewsML 1.2 against plain text, on the
+    same dispatches; the saved articles are deleted afterwards. Needs Django set up."""
+    from articles.importing import import_files
+    from articles.models import Article, Story
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {}
+    for kind, data in (("plaintext", _plaintext(count)), ("newsml1", _newsml1(count))):
+        path = folder / f"bench-{kind}.{'txt' if kind == 'plaintext' else 'xml'}"
+        path.write_bytes(data)
+        started = time.perf_counter()
+        report = import_files(paths=[path])
+        seconds = time.perf_counter() - started
+        ids = [pk for f in report.files for pk in f.article_ids]
+        stories = set(Article.objects.filter(pk__in=ids).values_list("story_id", flat=True))
+        Article.objects.filter(pk__in=ids).delete()
+        Story.objects.filter(pk__in=stories).delete()
+        figures[kind] = {"dispatches": len(ids), "dispatches_per_s": round(len(ids) / seconds, 1)}
+    figures["newsml1"]["vs_plaintext"] = round(
+        figures["newsml1"]["dispatches_per_s"] / figures["plaintext"]["dispatches_per_s"], 2
+    )
+    return figures
+
+
+def rows(figures: dict) -> list[dict]:
+    from bench.report import at_least, row
+
+    found = []
+    baseline = figures["readers"]["plaintext"]["dispatches_per_s"]
+    for kind, figure in figures["readers"].items():
+        if kind == "plaintext":
+            continue
+        target = "≥ 0.5× plain text" if kind == "newsml1" else ""
+        found.append(
+            row(
+                "formats",
+                f"{kind} reader",
+                unit="dispatches/s",
+                measured=figure["dispatches_per_s"],
+                baseline=baseline,
+                baseline_name="plain-text reader, same dispatches",
+                target=target,
+                met=at_least(figure["vs_plaintext"], 0.5) if target else None,
+                note=f"{figure['dispatches']} dispatches in {figure['files']} file(s)",
+            )
+        )
+    imported = figures["import"]
+    found.append(
+        row(
+            "formats",
+            "NewsML 1.2 import (read, parse, save)",
+            unit="dispatches/s",
+            measured=imported["newsml1"]["dispatches_per_s"],
+            baseline=imported["plaintext"]["dispatches_per_s"],
+            baseline_name="plain-text import, same dispatches",
+            target="≥ 0.5× plain text",
+            met=at_least(imported["newsml1"]["vs_plaintext"], 0.5),
+            note=f"{imported['newsml1']['dispatches']} dispatches",
+        )
+    )
+    return found

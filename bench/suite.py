@@ -18,7 +18,7 @@ from bench import environment
 from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
-PHASES = ("ingest", "stories", "index", "search", "pgfts", "concurrency")
+PHASES = ("formats", "ingest", "stories", "index", "search", "pgfts", "concurrency")
 NEEDS_INDEX = {"index", "search", "pgfts", "concurrency"}
 NEEDS_ARCHIVE = {"stories", *NEEDS_INDEX}
 NEEDS_SEARCH = {"search", "pgfts", "concurrency"}
@@ -89,6 +89,15 @@ def run(options: Options) -> dict:
     sampler = RssSampler().start()
     phases = set(options.phases)
     sample_files: list[Path] = []
+    if "formats" in phases:
+        from bench import formats
+
+        with record.phase("formats", "formats: readers' throughput, NewsML against plain text"):
+            figures = record.figures["formats"] = {
+                "readers": formats.measure()["formats"],
+                "import": formats.measure_import(environment.BENCH_DIR / "formats"),
+            }
+        record.rows += formats.rows(figures)
     if "ingest" in phases:
         sample_files = _ingest(options, files, record, sampler)
     if NEEDS_ARCHIVE & phases:
