@@ -24,7 +24,13 @@ def _between(text: str, start: str, end: str) -> str:
 def _newsml1(count: int) -> bytes:
     source = (FIXTURES / "afp-newsml1-fr.xml").read_text(encoding="utf-8")
     item = _between(source, "<NewsItem", "</NewsItem>")
-    items = "\n".join(item.replace("TX-PAR-FRA84", f"TX-PAR-FRA{n}") for n in range(count))
+    # Each item its own id and words (as the plain text below): no duplicates on import.
+    items = "\n".join(
+        re.sub(
+            r"\bAyrault\b", f"Ayrault {n}", item.replace("TX-PAR-FRA84", f"TX-PAR-FRA{n}"), count=1
+        )
+        for n in range(count)
+    )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<NewsML Version="1.2">\n{items}\n</NewsML>\n'
     ).encode()

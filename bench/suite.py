@@ -179,10 +179,12 @@ def _archive_and_index(options: Options, rest: list[Path], record: Record, phase
         from bench import stories
 
         load = record.figures["load"]
+        import_s, imported = load["import_s"], load["imported"]
+        if not imported and "ingest" in record.figures:  # the sample is the whole archive
+            import_s = record.figures["ingest"]["in_process"]["import_s"]
+            imported = record.figures["ingest"]["in_process"]["articles"]
         with record.phase("stories", "stories: group the archive, the LSH table, quality"):
-            figures = record.figures["stories"] = stories.measure(
-                load["import_s"], load["imported"]
-            )
+            figures = record.figures["stories"] = stories.measure(import_s, imported)
         record.rows += stories.rows(figures)
     if not NEEDS_INDEX & phases:
         return
