@@ -198,3 +198,51 @@ def test_postgres_restarted_during_an_import(tmp_path, own_postgres, own_redis, 
             int(dupes),
         )
     )
+
+
+def test_watch_folder_sweep_killed_mid_import(tmp_path, own_redis, record_outcome):
+    """A sweep killed while it imports leaves its files claimed; the next sweep imports each
+    dispatch once and files every file away."""
+    import os
+    import time
+
+    inbox = tmp_path / "inbox"
+    expected = write_corpus(inbox, files=60, per_file=5)
+    past = time.time() - 60
+    for path in inbox.iterdir():
+        os.utime(path, (past, past))
+    env = {
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": own_redis.url,
+        "IMPORT_WATCH_SETTLE_SECONDS": "0.2",
+    }
+    first = manage("watch_imports", "--folder", str(inbox), env=env)
+    wait_for(
+        lambda: Article.objects.exists() or first.poll() is not None,
+        timeout=120,
+        what="the first sweep's first article",
+    )
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=30)
+    at_kill = Article.objects.count()
+    assert at_kill < expected, "the sweep finished before it could be killed"
+    assert any((inbox / "processing").iterdir()), "the killed sweep had claimed its files"
+
+    second = manage("watch_imports", "--folder", str(inbox), env=env)
+    _, errors = second.communicate(timeout=300)
+    assert second.returncode == 0, errors
+    assert not list((inbox / "processing").iterdir())
+    assert len(list((inbox / "done").iterdir())) == 60
+    assert Article.objects.count() == expected
+    assert duplicate_articles() == 0
+    record_outcome(
+        Outcome(
+            "Watch-folder sweep killed with SIGKILL mid-import",
+            f"{at_kill} dispatches saved when killed, its files left in processing/; the next "
+            "sweep imported them again: what was saved came back as duplicates, the rest new",
+            expected,
+            Article.objects.count(),
+            duplicate_articles(),
+            0,
+        )
+    )
