@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "articles.tasks.sweep_ungrouped",
         "schedule": env.int("TAGGING_SWEEP_SECONDS", default=300),
     },
+    "watch-saved-searches": {
+        "task": "search.alert_tasks.watch_pass",
+        "schedule": env.int("ALERT_PASS_SECONDS", default=300),
+    },
     "drain-index-queue": {
         "task": "search.tasks.process_index_queue",
         "schedule": env.int("INDEX_SWEEP_SECONDS", default=60),
@@ -168,6 +172,14 @@ if IMPORT_WATCH_DIR:
 TAGGING_BATCH_SIZE = env.int("TAGGING_BATCH_SIZE", default=32)
 # About 40 s of CPU per article at this size; longer texts are not dispatches.
 TAGGING_MAX_CHARS = env.int("TAGGING_MAX_CHARS", default=500_000)
+
+# Email: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…), else the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Archive <archive@localhost>")
+# Links in emails and feeds point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Fault tests only: seconds a sender waits between sending a digest and recording it.
+ALERT_PAUSE_AFTER_SEND = env.float("ALERT_PAUSE_AFTER_SEND", default=0)
 
 # Versions of one story are looked for this far apart (publication time, else import time).
 STORY_WINDOW_HOURS = env.int("STORY_WINDOW_HOURS", default=72)

@@ -23,3 +23,7 @@ def process_index_queue() -> dict:
     elif report.wait:
         indexing.send_index_task(countdown=report.wait)
     return {"indexed": report.indexed, "removed": report.removed, "batches": report.batches}
+
+
+# The watch's tasks live in their own module, outside the index queue's route.
+from search import alert_tasks  # noqa: E402,F401

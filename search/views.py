@@ -66,6 +66,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "sort_links": presenters.sort_links(link, search_request.sort, bool(search_request.q)),
             "suggestion_url": link.url(replace={"q": hits.suggestion}) if hits.suggestion else "",
             "export_url": link.url(replace={"sort": search_request.sort}),
+            "save_query": link.url()[1:],
+            "save_name": (search_request.q or "Recherche")[:200],
         }
     )
     return render(request, "search/search.html", context)

@@ -284,3 +284,11 @@ def _assemble_tables(path: str, searcher) -> ArchiveTables:
 class FrenchWhooshEngine(WhooshEngine):
     backend = FrenchWhooshBackend
     query = WhooshSearchQuery
+
+
+def forget_index(path: str) -> None:
+    """Drop a (temporary) index's cached tables and vocabularies from this process."""
+    with _tables_lock:
+        for key in [k for k in _segment_tables if k[0] == path]:
+            del _segment_tables[key]
+        _vocabularies.pop(path, None)
