@@ -19,6 +19,7 @@ FIGURES = {
     "index": "4. Index: rebuild rate, incremental update rate, size on disk",
     "memory": "5. Memory: peak resident memory (RSS) per process",
     "concurrency": "6. Concurrency: 8 simultaneous searchers against gunicorn on loopback",
+    "watch": "9. Watch: saved searches matched and alerts prepared, against the naive way",
     "formats": "8. Wire formats: readers' throughput per format against plain text",
     "stories": "7. Stories: grouping cost per dispatch, the LSH table, quality on labelled cases",
     "pgfts": "Second engine: PostgreSQL full-text search (french + unaccent) against Whoosh",

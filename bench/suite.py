@@ -18,8 +18,8 @@ from bench import environment
 from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
-PHASES = ("formats", "ingest", "stories", "index", "search", "pgfts", "concurrency")
-NEEDS_INDEX = {"index", "search", "pgfts", "concurrency"}
+PHASES = ("formats", "ingest", "stories", "index", "watch", "search", "pgfts", "concurrency")
+NEEDS_INDEX = {"index", "watch", "search", "pgfts", "concurrency"}
 NEEDS_ARCHIVE = {"stories", *NEEDS_INDEX}
 NEEDS_SEARCH = {"search", "pgfts", "concurrency"}
 TAGGING_RSS_TARGET_MB = 1024
@@ -102,6 +102,12 @@ def run(options: Options) -> dict:
         sample_files = _ingest(options, files, record, sampler)
     if NEEDS_ARCHIVE & phases:
         _archive_and_index(options, files[len(sample_files) :], record, phases)
+    if "watch" in phases:
+        from bench import watch
+
+        with record.phase("watch", "watch: 1,000 saved searches over a day of new dispatches"):
+            figures = record.figures["watch"] = run_isolated("bench.watch:measure")
+        record.rows += watch.rows(figures)
     if NEEDS_SEARCH & phases:
         _search(options, record, sampler)
     _memory(record, sampler.stop())
