@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError as BrokerError
 
 from articles import selectors
+from articles.extensions import article_page_context
 from articles.forms import UploadForm
 from articles.importing import count_input_files
 from articles.models import Article, Entity, ImportBatch
@@ -44,6 +45,7 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "story": selectors.article_story(
                 article, diff_id=int(diff) if diff.isdecimal() else None
             ),
+            **article_page_context(article),  # e.g. search's « Dépêches proches »
         },
     )
 

@@ -211,6 +211,11 @@ def _search(options: Options, record: Record, sampler) -> None:
             "bench.search:measure", rounds=options.rounds
         )
     record.rows += search.rows(figures)
+    from bench import similar
+
+    with record.phase("similar", "search: « Dépêches proches » on the archive's index"):
+        record.figures["similar"] = run_isolated("bench.similar:measure")
+    record.rows += similar.rows(record.figures["similar"])
     if not figures["page_measured"]:
         record.not_measured.append(f"search page: {figures['page_not_measured_reason']}")
     mix = [search.Query.from_dict(query) for query in figures["queries"]]

@@ -13,3 +13,8 @@ class SearchConfig(AppConfig):
             mark_articles(article_ids)
 
         articles_changed.connect(on_articles_changed, weak=False, dispatch_uid="search-index")
+
+        from articles.extensions import add_to_article_page
+        from search.similar import similar_articles
+
+        add_to_article_page(lambda article: {"similar": similar_articles(article)})
