@@ -351,6 +351,8 @@ class Correction(models.Model):
         SPLIT_STORY = "split_story", "Dépêche sortie de son histoire"
         MERGE_STORIES = "merge_stories", "Histoires fusionnées"
         UNDO_STORY = "undo_story", "Histoire rétablie"
+        REJECT_QUOTE = "reject_quote", "Citation rejetée"
+        CHANGE_QUOTE_SPEAKER = "change_quote_speaker", "Auteur de citation corrigé"
 
     action = models.CharField(max_length=20, choices=Action)
     user = models.ForeignKey(
@@ -376,3 +378,54 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class Quote(models.Model):
+    """Quoted words of a dispatch (offsets inside the marks) and who said them."""
+
+    class Origin(models.TextChoices):
+        MODEL = "model", "Modèle"
+        EDITOR = "editor", "Rédaction"
+
+    article = models.ForeignKey(
+        Article, related_name="quotes", on_delete=models.CASCADE, verbose_name="dépêche"
+    )
+    start = models.PositiveIntegerField("début")
+    end = models.PositiveIntegerField("fin")
+    speaker = models.ForeignKey(
+        Entity,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        on_delete=models.SET_NULL,
+        verbose_name="auteur",
+    )
+    speaker_text = models.CharField(
+        "auteur tel qu'écrit", max_length=300, blank=True, help_text="L'attribution du texte."
+    )
+    verb = models.CharField("verbe", max_length=50, blank=True)
+    partial = models.BooleanField(
+        "partielle", default=False, help_text="Mots cités dans la phrase même du rédacteur."
+    )
+    origin = models.CharField("origine", max_length=6, choices=Origin, default=Origin.MODEL)
+    rejected = models.BooleanField(
+        "rejetée",
+        default=False,
+        help_text="Pas une citation selon la rédaction ; le réétiquetage l'écarte.",
+    )
+
+    class Meta:
+        ordering = ["article", "start"]
+        verbose_name = "citation"
+        verbose_name_plural = "citations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="quote_unique_span_per_article"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="quote_nonempty_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"citation {self.start}-{self.end} de la dépêche {self.article_id}"

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils.safestring import SafeString
 
 from articles.diffing import word_diff
-from articles.models import Article, Entity, ImportBatch, Mention
+from articles.models import Article, Entity, ImportBatch, Mention, Quote
 
 
 def article_list() -> QuerySet[Article]:
@@ -145,3 +145,52 @@ def _bodies(article: Article, versions: list[Article | None]) -> dict[int, str]:
     wanted = {version.pk for version in versions if version is not None} - {article.pk}
     bodies = dict(Article.objects.filter(pk__in=wanted).values_list("pk", "body")) if wanted else {}
     return bodies | {article.pk: article.body}
+
+
+# --- quotations -----------------------------------------------------------------------
+
+ENTITY_QUOTES_SHOWN = 50
+
+
+def article_quotes(article: Article) -> list[Quote]:
+    """Return an article's quotations in text order, each with its speaker and `.words`."""
+    quotes = list(
+        article.quotes.filter(rejected=False).select_related("speaker").order_by("start", "pk")
+    )
+    for quote in quotes:
+        quote.words = article.body[quote.start : quote.end]
+    return quotes
+
+
+def entity_quotes(entity: Entity, *, limit: int = ENTITY_QUOTES_SHOWN) -> list[Quote]:
+    """Return what an entity said, newest dispatch first, each quote with its `.words`."""
+    return list(
+        Quote.objects.filter(speaker=entity, rejected=False)
+        .select_related("article__source")
+        .defer("article__body")
+        .annotate(words=Substr("article__body", F("start") + 1, F("end") - F("start")))
+        .order_by(
+            F("article__published_on").desc(nulls_last=True),
+            F("article__published_at").desc(nulls_last=True),
+            "-article__imported_at",
+            "-article_id",
+            "start",
+        )[:limit]
+    )
+
+
+def entity_quote_timeline(entity: Entity) -> list[dict]:
+    """Count an entity's quotations per month of their dispatches, with bar heights in percent."""
+    rows = list(
+        Quote.objects.filter(speaker=entity, rejected=False)
+        .annotate(
+            month=TruncMonth(Coalesce("article__published_on", TruncDate("article__imported_at")))
+        )
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    peak = max((row["count"] for row in rows), default=0)
+    for row in rows:
+        row["percent"] = round(100 * row["count"] / peak) if peak else 0
+    return rows

@@ -4,6 +4,10 @@ A batch of articles is written in a constant number of queries: the aliases of e
 span in the batch are read at once, new entities and aliases are bulk-inserted, and the
 mentions of all the articles go in one insert. The unique (kind, key) alias constraint
 decides between workers that create the same entity at the same time.
+
+The quotations of each article are then read from its body and final spans (the machine
+ones written plus the editors' mentions) and replace its machine quotes in the same
+transaction; editors' quotes and rejected ones stay, and keep new quotes off their text.
 """
 
 import logging
@@ -21,7 +25,8 @@ from django.utils.text import slugify
 from kombu.exceptions import OperationalError as BrokerError
 
 from articles import locks, ner
-from articles.models import Article, Entity, EntityAlias, Mention, RejectedForm
+from articles.models import Article, Entity, EntityAlias, Mention, Quote, RejectedForm
+from articles.quotes import extract_quotes
 from articles.signals import announce_changed
 
 logger = logging.getLogger(__name__)
@@ -31,6 +36,7 @@ ARTICLE_ERRORS = (IntegrityError, DataError, ValueError, RuntimeError, MemoryErr
 MACHINE_ORIGINS = (Mention.Origin.MODEL, Mention.Origin.RULE)
 RESOLVE_ATTEMPTS = 5
 MENTION_INSERT_BATCH = 2000
+QUOTE_INSERT_BATCH = 2000
 
 AliasKey = tuple[str, str]  # (kind, normalized key)
 Name = tuple[str, str, str]  # (kind, name, surface)
@@ -228,6 +234,73 @@ def resolve_entity(*, kind: str, name: str, surface: str | None = None) -> Entit
     return Entity.objects.get(pk=entity_ids[(kind, ner.normalize_form(name))])
 
 
+# --- quotations ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _FinalSpan:
+    """A span of an article as it stands after tagging, with the entity it resolved to."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    canonical: str
+    entity_id: int
+
+
+def _quotes_for(
+    article_id: int,
+    body: str,
+    spans: list[_FinalSpan],
+    kept: list[tuple[int, int, bool]],
+) -> list[Quote]:
+    """The machine quotes of one article; none on a rejected quote's span or over an editor's."""
+    rejected = {(start, end) for start, end, is_rejected in kept if is_rejected}
+    editors = [(start, end) for start, end, is_rejected in kept if not is_rejected]
+    quotes = []
+    for found in extract_quotes(body, spans):
+        if (found.start, found.end) in rejected or any(
+            found.start < end and start < found.end for start, end in editors
+        ):
+            continue
+        quotes.append(
+            Quote(
+                article_id=article_id,
+                start=found.start,
+                end=found.end,
+                speaker_id=None if found.speaker is None else spans[found.speaker].entity_id,
+                speaker_text=found.speaker_text[:300],
+                verb=(found.verb or "")[:50],
+                partial=found.partial,
+                origin=Quote.Origin.MODEL,
+            )
+        )
+    return quotes
+
+
+def _save_quotes(
+    bodies: dict[int, str], spans_by_article: dict[int, list[_FinalSpan]], todo: list[int]
+) -> None:
+    """Replace the machine quotes of the articles (three queries for the whole batch)."""
+    kept: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for article_id, start, end, rejected in (
+        Quote.objects.filter(article_id__in=todo)
+        .exclude(origin=Quote.Origin.MODEL, rejected=False)
+        .values_list("article_id", "start", "end", "rejected")
+    ):
+        kept[article_id].append((start, end, rejected))
+    Quote.objects.filter(article_id__in=todo, origin=Quote.Origin.MODEL, rejected=False).delete()
+    Quote.objects.bulk_create(
+        [
+            quote
+            for pk in todo
+            for quote in _quotes_for(pk, bodies[pk], spans_by_article[pk], kept[pk])
+        ],
+        batch_size=QUOTE_INSERT_BATCH,
+    )
+
+
 # --- articles -----------------------------------------------------------------------
 
 
@@ -250,12 +323,15 @@ def _save_batch(
         if not force:
             _commit_without_flush()
         locks.tagging()  # before any row lock: corrections wait for us, never deadlock
-        statuses = dict(
+        locked = (
             Article.objects.select_for_update()
             .filter(pk__in=list(spans_by_article))
             .order_by("pk")
-            .values_list("pk", "tagging_status")
+            .values_list("pk", "tagging_status", "body")
         )
+        statuses, bodies = {}, {}
+        for pk, status, body in locked:
+            statuses[pk], bodies[pk] = status, body
         todo = [
             pk
             for pk in spans_by_article
@@ -268,12 +344,25 @@ def _save_batch(
             article_id__in=todo, origin__in=MACHINE_ORIGINS, rejected=False
         )
         kept: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for article_id, start, end in (
+        final: dict[int, list[_FinalSpan]] = defaultdict(list)  # spans the quotes are read with
+        for article_id, start, end, origin, rejected, surface, kind, name, entity_id in (
             Mention.objects.filter(article_id__in=todo)
             .exclude(origin__in=MACHINE_ORIGINS, rejected=False)
-            .values_list("article_id", "start", "end")
+            .values_list(
+                "article_id",
+                "start",
+                "end",
+                "origin",
+                "rejected",
+                "surface",
+                "entity__kind",
+                "entity__name",
+                "entity_id",
+            )
         ):
             kept[article_id].append((start, end))
+            if origin == Mention.Origin.EDITOR and not rejected:
+                final[article_id].append(_FinalSpan(start, end, kind, surface, name, entity_id))
         machine.delete()
         wanted = {
             pk: [
@@ -303,6 +392,16 @@ def _save_batch(
             ],
             batch_size=MENTION_INSERT_BATCH,
         )
+        for pk, spans in wanted.items():
+            for span in spans:
+                entity_id = entity_ids[(span.label, ner.normalize_form(span.canonical))]
+                final[pk].append(
+                    _FinalSpan(
+                        span.start, span.end, span.label, span.text, span.canonical, entity_id
+                    )
+                )
+            final[pk].sort(key=lambda span: (span.start, span.end))
+        _save_quotes(bodies, final, todo)
         Article.objects.filter(pk__in=todo).update(
             tagging_status=Article.Tagging.DONE,
             tagging_error="",

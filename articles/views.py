@@ -55,6 +55,7 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     entity = get_object_or_404(Entity, slug=slug)
     articles = selectors.entity_articles(entity)
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
+    quote_timeline = selectors.entity_quote_timeline(entity)
     return render(
         request,
         "articles/entity_detail.html",
@@ -65,6 +66,9 @@ def entity_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "timeline": selectors.entity_timeline(entity),
             "co_mentioned": selectors.co_mentioned_entities(entity),
+            "quotes": selectors.entity_quotes(entity),
+            "quote_timeline": quote_timeline,
+            "quote_count": sum(row["count"] for row in quote_timeline),
         },
     )
 

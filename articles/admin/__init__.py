@@ -4,6 +4,6 @@ Every editorial change goes through `articles.curation`, so it is recorded and a
 to the whole archive; the admin only parses input and renders the result.
 """
 
-from articles.admin import entities, imports, mentions, records, stories
+from articles.admin import entities, imports, mentions, quotes, records, stories
 
-__all__ = ["entities", "imports", "mentions", "records", "stories"]
+__all__ = ["entities", "imports", "mentions", "quotes", "records", "stories"]

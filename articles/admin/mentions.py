@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from articles import curation
+from articles.admin.quotes import QuoteInline
 from articles.admin.stories import split_out_of_story
 from articles.curation import CurationError
 from articles.models import (
@@ -111,7 +112,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MentionInline]
+    inlines = [MentionInline, QuoteInline]
     list_select_related = ["source"]
     actions = [split_out_of_story]
 

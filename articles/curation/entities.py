@@ -18,7 +18,7 @@ from articles.curation.records import (
     _lock,
     correcting,
 )
-from articles.models import Correction, Entity, EntityAlias, Mention, RejectedForm
+from articles.models import Correction, Entity, EntityAlias, Mention, Quote, RejectedForm
 from articles.ner import normalize_form
 
 
@@ -73,6 +73,7 @@ def merge(*, keep: Entity, others: Sequence[Entity], user: User) -> Correction:
             article_ids.update(a for a, _, _ in spans)
         _ensure_name_alias(keep)  # after the move: a merged entity may have held its name
         Mention.objects.filter(entity_id__in=other_ids).update(entity=keep)
+        Quote.objects.filter(speaker_id__in=other_ids).update(speaker=keep)
         Correction.objects.filter(entity_id__in=other_ids).update(entity=keep)
         Entity.objects.filter(pk__in=other_ids).delete()
         article_ids.update(articles_with_forms(forms).values_list("pk", flat=True))

@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import selectors
+
 register = template.Library()
 
 # A blank line (spaces allowed) between two line breaks; a lone CRLF is one line break.
@@ -19,13 +21,12 @@ def _paragraphs(html_chunks: list[str]) -> SafeString:
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 - every piece is escaped
 
 
-@register.simple_tag
-def highlighted_body(body: str, mentions) -> SafeString:
-    """Render a body as paragraphs with each mention linked to its entity, all escaped."""
+def _with_mentions(body: str, start: int, end: int, mentions) -> list[str]:
+    """Escape body[start:end] with the mentions wholly inside it linked to their entities."""
     chunks: list[str] = []
-    position = 0
+    position = start
     for mention in mentions:
-        if mention.start < position or mention.end > len(body):
+        if mention.start < position or mention.end > end:
             continue
         chunks.append(escape(body[position : mention.start]))
         chunks.append(
@@ -38,5 +39,51 @@ def highlighted_body(body: str, mentions) -> SafeString:
             )
         )
         position = mention.end
-    chunks.append(escape(body[position:]))
+    chunks.append(escape(body[position:end]))
+    return chunks
+
+
+def quote_speaker(quote) -> str:
+    """Who a quote is attributed to, for its title and the list of quotations."""
+    if quote.speaker is not None:
+        return quote.speaker.name
+    return " ".join(quote.speaker_text.split()) or "auteur inconnu"
+
+
+def _quote_html(body: str, quote, mentions) -> str:
+    """The quoted words in a <q>, closed and reopened at paragraph breaks (valid in each <p>)."""
+    title = f"Cité : {quote_speaker(quote)}"
+    first = format_html('<q class="quote" id="q-{}" title="{}">', quote.pk, title)
+    again = format_html('<q class="quote" title="{}">', title)
+    inner = "".join(_with_mentions(body, quote.start, quote.end, mentions))
+    inner = _PARAGRAPH_BREAK.sub(lambda m: f"</q>{m[0]}{again}", inner)
+    return f"{first}{inner}</q>"
+
+
+@register.simple_tag
+def highlighted_body(body: str, mentions, quotes=()) -> SafeString:
+    """Render a body as paragraphs with each mention linked to its entity and each quote
+    marked with its speaker, all escaped. A mention across a quote's edge is left out."""
+    mentions = list(mentions)
+    chunks: list[str] = []
+    position = 0
+    for quote in sorted(quotes, key=lambda q: q.start):
+        if quote.start < position or quote.end > len(body) or quote.start >= quote.end:
+            continue  # quotes never overlap; a stale one is not drawn
+        chunks += _with_mentions(body, position, quote.start, mentions)
+        chunks.append(_quote_html(body, quote, mentions))
+        position = quote.end
+    chunks += _with_mentions(body, position, len(body), mentions)
     return _paragraphs(chunks)
+
+
+@register.simple_tag
+def article_quotes(article):
+    """The article's quotations for its page: `{% article_quotes article as quotes %}`."""
+    return selectors.article_quotes(article)
+
+
+@register.filter
+def speaker_of(quote) -> str:
+    """Who said it: the speaker's name, else the attribution as written."""
+    return quote_speaker(quote)
