@@ -31,7 +31,7 @@ def test_journalist_searches_narrows_reads_and_exports(page, reference):
     violations = csp_violations(page)
     log_in(page, make_user("journalist"))
 
-    page.get_by_role("link", name="Recherche").click()
+    page.get_by_role("link", name="Recherche", exact=True).click()
     page.get_by_role("searchbox", name="Rechercher").fill("etat islamique")
     page.get_by_role("button", name="Rechercher").click()
 

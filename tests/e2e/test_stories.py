@@ -34,7 +34,7 @@ def test_a_story_collapses_to_its_current_version_and_opens_on_its_versions(page
     lead = Article.objects.get(version_kind="lead")
     log_in(page, make_user("journalist"))
 
-    page.get_by_role("link", name="Recherche").click()
+    page.get_by_role("link", name="Recherche", exact=True).click()
     page.get_by_role("searchbox", name="Rechercher").fill("séisme Japon")
     page.get_by_role("button", name="Rechercher").click()
     hits = page.locator(".search-hits a.title")
@@ -63,7 +63,7 @@ def test_a_story_collapses_to_its_current_version_and_opens_on_its_versions(page
     expect(page).to_have_url(re.compile(r"diff=\d+"))
     expect(page.locator("#diff")).to_be_visible()
 
-    page.get_by_role("link", name="Recherche").click()
+    page.get_by_role("link", name="Recherche", exact=True).click()
     page.get_by_role("searchbox", name="Rechercher").fill("grève contrôleurs")
     page.get_by_role("button", name="Rechercher").click()
     annulled = page.locator(".search-hits .version-badge.annulled")
