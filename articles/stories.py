@@ -164,13 +164,7 @@ class _Grouper:
         mine = order_key(article)
         if article.guid:
             # Revisions of one item id are versions of one story, whatever their text.
-            revisions = [
-                other
-                for other in Article.objects.filter(guid=article.guid, source_id=article.source_id)
-                .exclude(pk=article.pk)
-                .only(*_FIELDS)
-                if order_key(other) < mine
-            ]
+            revisions = [other for other in _revisions(article) if order_key(other) < mine]
             if revisions:
                 first = min(revisions, key=order_key)
                 return grouping.Decision(first.story_id, first.pk, 1.0, "guid")
@@ -237,13 +231,7 @@ class _Grouper:
         mine = order_key(article)
         queue = [c.pk for c in candidates if order_key(c) > mine]
         if article.guid:
-            queue += [
-                other.pk
-                for other in Article.objects.filter(guid=article.guid, source_id=article.source_id)
-                .exclude(pk=article.pk)
-                .only(*_FIELDS)
-                if order_key(other) > mine
-            ]
+            queue += [other.pk for other in _revisions(article) if order_key(other) > mine]
         seen = {article.pk}
         while queue and len(seen) <= MAX_CASCADE:
             pk = queue.pop(0)
@@ -260,6 +248,15 @@ class _Grouper:
             if later.story_id != old:
                 followers = Article.objects.filter(story_id=old).only(*_FIELDS)
                 queue += [a.pk for a in followers if order_key(a) > own]
+
+
+def _revisions(article: Article) -> list[Article]:
+    """The other revisions of the article's feed item (same item id, same source)."""
+    return list(
+        Article.objects.filter(guid=article.guid, source_id=article.source_id)
+        .exclude(pk=article.pk)
+        .only(*_FIELDS)
+    )
 
 
 def _load(ids: Iterable[int]) -> list[Article]:

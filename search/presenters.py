@@ -12,6 +12,8 @@ from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import Article
+from articles.selectors import version_label
 from search.query import FILTER_FIELDS, SearchHits, SearchRequest
 from search.services import Result
 
@@ -222,22 +224,6 @@ class ResultItem:
     badges: SafeString
 
 
-KIND_LABELS = {
-    "alert": "Alerte",
-    "urgent": "Urgent",
-    "rewrite": "Papier général",
-    "correction": "Rectificatif",
-    "annulment": "Avis d'annulation",
-}
-
-
-def kind_label(kind: str, number: int | None) -> str:
-    """The version kind as the wire says it: « Urgent », « 2e lead », « Rectificatif »."""
-    if kind == "lead":
-        return f"{number}{'er' if number == 1 else 'e'} lead" if number else "Lead"
-    return KIND_LABELS.get(kind, "")
-
-
 def version_badges(result: Result) -> SafeString:
     """Annulée, Rectifiée (linked to the correction), the kind and the story's size."""
     versions = result.versions
@@ -255,7 +241,8 @@ def version_badges(result: Result) -> SafeString:
             f'<span class="language" lang="{escape(language)}" title="Langue de la dépêche">'
             f"{escape(language.upper())}</span>"
         )
-    if label := kind_label(versions.kind, versions.number):
+    if versions.kind != Article.VersionKind.ORIGINAL:
+        label = version_label(result.article)
         parts.append(f'<span class="version-kind">{escape(label)}</span>')
     if versions.count > 1:
         parts.append(

@@ -67,7 +67,6 @@ class Versions:
 
     count: int = 1
     kind: str = Article.VersionKind.ORIGINAL
-    number: int | None = None
     annulled: bool = False
     corrected_by: int | None = None  # the correction that followed it
 
@@ -212,7 +211,6 @@ def load_results(ids: list[int], terms: frozenset[str], *, collapse: bool = Fals
             continue
         article = articles[pk]
         versions = _versions_of(pk, members.get(story_of.get(pk), []))
-        versions.number = article.version_number
         results.append(
             Result(
                 article=article,

@@ -78,11 +78,12 @@ def saved_list(request: HttpRequest) -> HttpResponse:
     searches = SavedSearch.objects.filter(user=request.user).annotate(
         new=Count("matches", filter=Q(matches__matched_at__gt=F("last_seen_at")))
     )
-    feeds = {
-        s.pk: request.build_absolute_uri(reverse("search:feed", args=[s.feed_token]))
-        for s in searches
-    }
-    return render(request, "search/saved_list.html", {"searches": searches, "feeds": feeds})
+    searches = list(searches)
+    for search in searches:
+        search.feed_url = request.build_absolute_uri(
+            reverse("search:feed", args=[search.feed_token])
+        )
+    return render(request, "search/saved_list.html", {"searches": searches})
 
 
 def open_saved(request: HttpRequest, pk: int) -> HttpResponse:
