@@ -178,6 +178,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Archive <archive@localhost>")
 # Links in emails and feeds point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# A digest lists this many dispatches per saved search, then links to the rest.
+ALERT_DIGEST_PER_SEARCH = env.int("ALERT_DIGEST_PER_SEARCH", default=20)
 # Fault tests only: seconds a sender waits between sending a digest and recording it.
 ALERT_PAUSE_AFTER_SEND = env.float("ALERT_PAUSE_AFTER_SEND", default=0)
 

@@ -51,6 +51,7 @@ DUE_AFTER = {
 }
 MATCH_LIMIT = 10_000  # matches per search and pass, far above a day of wire copy
 UNCERTAIN_AFTER = timedelta(minutes=15)
+EXTRACT_CHARS = 1_000
 UNSUBSCRIBE_SALT = "newsroom.unsubscribe"
 
 
@@ -329,14 +330,19 @@ def build_message(digest: AlertDigest):
                     reverse("search:unsubscribe", args=[unsubscribe_token(entry.search)])
                 ),
                 "entries": [],
+                "more": 0,
             },
         )
+        if len(block["entries"]) >= settings.ALERT_DIGEST_PER_SEARCH:
+            block["more"] += 1
+            continue
         block["entries"].append(
             {
                 "article": entry.article,
                 "update": entry.update,
                 "url": absolute(entry.article.get_absolute_url()),
-                "extract": Truncator(entry.article.body).words(40),  # escaped in the HTML
+                # 40 words never need more than the body's start; escaped in the HTML.
+                "extract": Truncator(entry.article.body[:EXTRACT_CHARS]).words(40),
             }
         )
     context = {

@@ -157,6 +157,22 @@ def test_alerts_match_new_dispatches_and_are_sent_once(alice, bob, smtp, capsys)
     assert AlertDigest.objects.filter(status="sent").count() == 2
 
 
+def test_a_digest_lists_a_few_dispatches_per_search_and_counts_the_rest(alice, smtp, settings):
+    settings.ALERT_DIGEST_PER_SEARCH = 1
+    start_watch()
+    saved(alice, "Tout AFP", "source=AFP", "daily")
+    arrive(VERSIONS)
+    call_command("send_alerts", "--now")
+    matched = SavedSearchMatch.objects.filter(digest__isnull=False, skipped=False).count()
+    assert matched >= 3
+    (mail,) = smtp.messages
+    text, html = smtp.parts(mail, "plain"), smtp.parts(mail, "html")
+    assert text.count("/articles/") == 1 and html.count("/articles/") == 1
+    assert f"… et {matched - 1} autres dépêches pour cette recherche." in text
+    assert f"… et {matched - 1} autres dépêches pour cette recherche." in html
+    assert mail["Subject"].startswith(f"Vos alertes : {matched} dépêches")
+
+
 def test_a_new_version_of_a_sent_story_comes_once_as_an_update(alice, smtp, tmp_path):
     start_watch()
     saved(alice, "Japon", "q=séisme", "immediate")
