@@ -4,7 +4,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -20,6 +20,13 @@ class NewestFirst(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_SIZE
     invalid_cursor_message = "Curseur invalide : reprenez le lien « next » d'une réponse."
+
+    def decode_cursor(self, request):
+        # A bad cursor is a bad parameter (400), as on the search endpoint.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from error
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def problems(*statuses: int) -> dict:
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
-    default_detail = "Le moteur de recherche ne répond pas : réessayez dans un moment."
+    default_detail = "Service momentanément indisponible."
 
 
 def _form_errors(form) -> dict[str, list[str]]:

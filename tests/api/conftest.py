@@ -8,9 +8,9 @@ from rest_framework.test import APIClient
 from newsroom.api import tokens
 from tests.conftest import TEST_REDIS_URL, user_in
 from tests.engines import whoosh_index
-from tests.search.conftest import corpus, search_db
+from tests.search.conftest import corpus, engine, fresh_index, search_db
 
-__all__ = ["corpus", "search_db"]
+__all__ = ["corpus", "engine", "fresh_index", "search_db"]
 
 ROLES = ["journalist", "editor", "archivist"]
 
