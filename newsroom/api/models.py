@@ -9,7 +9,10 @@ class ApiToken(models.Model):
     """One token of one user: a lookup prefix, the SHA-256 of the whole token, an expiry."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, related_name="api_tokens", on_delete=models.CASCADE
+        settings.AUTH_USER_MODEL,
+        related_name="api_tokens",
+        on_delete=models.CASCADE,
+        verbose_name="utilisateur",
     )
     name = models.CharField("nom", max_length=100)
     prefix = models.CharField("préfixe", max_length=16, unique=True)
