@@ -1,6 +1,7 @@
 """RFC 9457 problem details, in French, for every error the API returns."""
 
 import json
+import math
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -68,6 +69,11 @@ def problem(request: HttpRequest, status: int, detail: str, **extra) -> dict:
     }
 
 
+def retry_after(exc: exceptions.Throttled) -> int:
+    """Whole seconds to wait, never 0 (DRF's own header rounds 0.4 s down to 0)."""
+    return max(1, math.ceil(exc.wait or 0))
+
+
 def _detail(exc: exceptions.APIException, request) -> str:
     if isinstance(exc, exceptions.NotAuthenticated):
         return (
@@ -82,8 +88,7 @@ def _detail(exc: exceptions.APIException, request) -> str:
     if isinstance(exc, exceptions.MethodNotAllowed):
         return f"La méthode {request.method} n'est pas acceptée à cette adresse."
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1) if exc.wait is not None else 1
-        return f"Trop de requêtes pour ce jeton : réessayez dans {wait} s."
+        return f"Trop de requêtes pour ce jeton : réessayez dans {retry_after(exc)} s."
     if isinstance(exc, exceptions.ParseError):
         return "Le corps de la requête n'est pas du JSON valide."
     if isinstance(exc, exceptions.UnsupportedMediaType):
@@ -111,6 +116,8 @@ def exception_handler(exc, context) -> Response | None:
         body = problem(request, 400, VALIDATION_DETAIL, errors=errors)
     else:
         body = problem(request, response.status_code, _detail(exc, request))
+    if isinstance(exc, exceptions.Throttled):
+        response["Retry-After"] = str(retry_after(exc))
     response.data = body
     response.content_type = MEDIA_TYPE
     return response
