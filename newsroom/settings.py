@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "search",
     "haystack",
     "articles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "newsroom.api",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +202,53 @@ SEARCH_URL = env.str("SEARCH_URL", default=f"whoosh://{VAR_DIR / 'whoosh'}")
 HAYSTACK_CONNECTIONS = haystack_connections(SEARCH_URL)
 HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 HAYSTACK_SEARCH_RESULTS_PER_PAGE = 20
+
+# The shared cache (API throttling counts): Redis, so every web process sees the same counts.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+        "KEY_PREFIX": "newsroom",
+    }
+}
+
+# The JSON API (newsroom/api): tokens or the session, the pages' roles, problem details.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/min")
+API_TOKEN_TOUCH_SECONDS = 60  # last-used time is written at most this often per token
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "newsroom.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["newsroom.api.permissions.HasArchiveRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "newsroom.api.problems.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API de l'archive Newsroom",
+    "DESCRIPTION": (
+        "Recherche, dépêches, entités et recherches enregistrées de l'archive, en JSON. "
+        "Authentification : en-tête `Authorization: Token …` (jetons créés sur « Mon compte ») "
+        "ou la session du navigateur. Erreurs : RFC 9457 (`application/problem+json`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["newsroom.api.permissions.HasArchiveRole"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "articles.models.Entity.Kind",
+        "VersionKindEnum": "articles.models.Article.VersionKind",
+        "TaggingStatusEnum": "articles.models.Article.Tagging",
+        "FrequencyEnum": "search.models.SavedSearch.Frequency",
+    },
+}
 
 LOGGING = {
     "version": 1,

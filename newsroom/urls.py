@@ -11,5 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("search/", include("search.urls")),
+    path("api/v1/", include("newsroom.api.urls")),
+    path("compte/", include("newsroom.api.account_urls")),
     path("", include("articles.urls")),
 ]

@@ -59,6 +59,7 @@ class Chip:
     kind: str
     name: str
     url: str
+    slug: str = ""
 
 
 @dataclass
@@ -89,6 +90,7 @@ class SearchOutcome:
     results: list[Result] = field(default_factory=list)
     error: str = ""
     unavailable: bool = False
+    engine_failed: bool = False  # the engine did not answer (`error` says so)
     empty_archive: bool = False
     beyond_window: bool = False
 
@@ -152,6 +154,7 @@ def search_articles(request: SearchRequest) -> SearchOutcome:
         return outcome
     except EngineUnavailable:
         outcome.error = "Le moteur de recherche ne répond pas : réessayez dans un moment."
+        outcome.engine_failed = True
         return outcome
     outcome.results = load_results(outcome.hits.ids, outcome.hits.terms, collapse=request.collapse)
     return outcome
@@ -249,7 +252,7 @@ def entity_chips(article_ids: list[int]) -> dict[int, list[Chip]]:
         found = chips[row["article_id"]]
         if len(found) < CHIPS_PER_RESULT:
             url = entity_url(row["entity__slug"])
-            found.append(Chip(row["entity__kind"], row["entity__name"], url))
+            found.append(Chip(row["entity__kind"], row["entity__name"], url, row["entity__slug"]))
     return chips
 
 

@@ -1,0 +1,87 @@
+"""Cursor pagination: opaque cursors for saved searches and for the engine's results."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from search.services import RESULT_WINDOW
+
+DEFAULT_SIZE = 20
+MAX_SIZE = 100
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-created_at", "-pk")
+    page_size = DEFAULT_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_SIZE
+    invalid_cursor_message = "Curseur invalide : reprenez le lien « next » d'une réponse."
+
+    def decode_cursor(self, request):
+        # A bad cursor is a bad parameter (400), as on the search endpoint.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from error
+
+
+@dataclass(frozen=True)
+class Window:
+    offset: int
+    size: int
+
+
+def _encode(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o={offset}".encode()).decode().rstrip("=")
+
+
+def read_window(params) -> Window:
+    """Read `cursor` and `page_size`; raise ValidationError with French messages."""
+    errors: dict[str, list[str]] = {}
+    size = DEFAULT_SIZE
+    raw_size = params.get("page_size", "")
+    if raw_size:
+        if raw_size.isdecimal() and 1 <= int(raw_size) <= MAX_SIZE:
+            size = int(raw_size)
+        else:
+            errors["page_size"] = [f"Un nombre entier de 1 à {MAX_SIZE} est attendu."]
+    offset = 0
+    raw_cursor = params.get("cursor", "")
+    if raw_cursor:
+        try:
+            text = base64.urlsafe_b64decode(raw_cursor + "=" * (-len(raw_cursor) % 4)).decode()
+            key, _, value = text.partition("=")
+            if key != "o" or not value.isdecimal():
+                raise ValueError(text)
+            offset = int(value)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            errors["cursor"] = ["Curseur invalide : reprenez le lien « next » d'une réponse."]
+    if not errors and offset + size > RESULT_WINDOW:
+        errors["cursor"] = [
+            f"Au-delà des {RESULT_WINDOW:,} premiers résultats".replace(",", " ")
+            + " : affinez la recherche, ou exportez-la en CSV."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return Window(offset=offset, size=size)
+
+
+def neighbour_links(url: str, window: Window, total: int) -> tuple[str | None, str | None]:
+    """The `next` and `previous` links around this window of `total` results."""
+    after = window.offset + window.size
+    next_url = None
+    if after < total and after + window.size <= RESULT_WINDOW:
+        next_url = replace_query_param(url, "cursor", _encode(after))
+    previous_url = None
+    if window.offset > 0:
+        before = max(0, window.offset - window.size)
+        previous_url = (
+            replace_query_param(url, "cursor", _encode(before))
+            if before
+            else remove_query_param(url, "cursor")
+        )
+    return next_url, previous_url
