@@ -101,7 +101,9 @@ def source_text(document: str) -> str:
     path, row = document.removeprefix("masakhane-news/").rsplit(":", 1)
     with (CORPORA / "masakhane-io__masakhane-news" / path).open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    return rows[int(row) - 1]["headline"] + "\n" + rows[int(row) - 1]["text"]
+    headline, body = rows[int(row) - 1]["headline"], rows[int(row) - 1]["text"]
+    # The TSV writes the articles' line breaks as a backslash and an n.
+    return (headline + "\n" + body).replace("\\n", "\n")
 
 
 def test_the_gold_is_well_formed():
