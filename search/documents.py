@@ -18,8 +18,7 @@ def attributed_quotes() -> QuerySet[Quote]:
 
 
 def articles_for_index() -> QuerySet[Article]:
-    """Return articles with their source, live mentions' entities and attributed quotes,
-    three queries a batch."""
+    """Return articles with their source, live mentions and attributed quotes (3 queries)."""
     live = (
         Mention.objects.filter(rejected=False)
         .select_related("entity")

@@ -122,8 +122,7 @@ def view_links(link: Permalink, *, citations_view: bool) -> list[tuple[str, str,
 
 
 def speaker_facet(citations, link: Permalink) -> list[FacetItem]:
-    """The Citations view's speakers, each a link that keeps only their quotes (or, active,
-    shows everyone's again)."""
+    """Link each speaker of the Citations view to their quotes only (active: to all again)."""
     active = citations.speaker.slug if citations.speaker else ""
     return [
         FacetItem(

@@ -55,11 +55,7 @@ def search_quotes(
     offset: int = 0,
     limit: int = 20,
 ) -> Citations:
-    """Return one page of the quotes of the request's dispatches and the speaker counts.
-
-    Raises what services.matching_ids raises (QuerySyntaxError, IndexUnavailable,
-    EngineUnavailable).
-    """
+    """Return a page of the quotes of the request's dispatches, with the speaker counts."""
     ids = [pk for page in services.matching_ids(request, limit=QUOTE_SCAN_LIMIT) for pk in page]
     found = Citations(truncated=len(ids) >= QUOTE_SCAN_LIMIT)
     if request.collapse:
@@ -134,8 +130,7 @@ def _cited(quote_ids: list[int], terms: frozenset[str]) -> list[CitedQuote]:
 def search_citations(
     request: SearchRequest, *, speaker_slug: str = "", offset: int = 0, limit: int = 20
 ) -> tuple[services.SearchOutcome, Citations | None]:
-    """Answer the Citations view: the search's counts and facets, and a page of its quotes
-    (None when the search itself failed: the outcome says why)."""
+    """Answer the Citations view: the search's outcome, and a page of quotes (None: failed)."""
     outcome = services.search_articles(replace(request, offset=0, limit=0))
     if outcome.error or outcome.unavailable or outcome.empty_archive:
         return outcome, None

@@ -91,8 +91,7 @@ def _misplaced(text: str, start: int, end: int) -> bool:
 
 
 def resolve_speakers(name: str) -> list[int]:
-    """The entities a speaker's name stands for: its canonical name or an alias (folded);
-    failing that, the quoted entities whose name or an alias has all its words."""
+    """Return the entities a name stands for: by name or alias, else by all its words."""
     key = normalize_form(name)
     if not key:
         return []
