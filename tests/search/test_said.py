@@ -299,4 +299,10 @@ def test_a_page_past_the_end_says_so(said, client):
 
 def test_an_unknown_speaker_filter_lists_nothing(said, client):
     html = citations_page(client, q="Syrie", auteur="personne-inconnue")
-    assert not listed(html) and "Aucune citation" in html
+    assert not listed(html) and "Aucune citation dans ces dépêches" in html
+
+
+def test_no_dispatch_no_quote(said, client):
+    html = citations_page(client, q="said:Erdogan Ukraine")
+    assert not listed(html) and "Aucune dépêche ne correspond" in html
+    assert "speaker-facet" not in html
