@@ -3,11 +3,15 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from articles.curation.quotes import change_quote_speaker, reject_quote
+from articles.importing import import_files
 from articles.models import Quote, Source
+from articles.tagging import tag_articles
 from search import indexing, services
 from search.query import SearchRequest
+from tests.conftest import user_in
 from tests.search.conftest import entity, make_article
 
 BODY = "ANKARA - «La Syrie a besoin d'une transition», a affirmé M. Erdogan."
@@ -59,3 +63,21 @@ def test_check_index_sees_a_quote_the_index_does_not_hold(quoted):
     indexing.repair(drift)
     assert indexing.find_drift().clean
     assert ids('said:"Sergueï Lavrov" Syrie') == [article.pk]
+
+
+def test_tagged_reference_dispatches_answer_said(db, fresh_index, reference_path, client):
+    report = import_files(paths=[reference_path])
+    turkey, aleppo = sorted(report.files[0].article_ids)
+    tag_articles(article_ids=[turkey, aleppo], force=True)
+    indexing.mark_articles([turkey, aleppo])
+    indexing.process_queue()
+    assert ids('said:"Vladimir Poutine" "travail difficile"') == [turkey]
+    assert ids("said:Cavusoglu terroriste") == [turkey]
+    assert ids('said:"ministère russe de la Défense" combattants') == [aleppo]
+    assert ids("said:Cavusoglu combattants") == []  # the ministry said it, not him
+    client.force_login(user_in("journalist"))
+    page = client.get(
+        reverse("search:search"), {"q": "said:Cavusoglu terroriste", "vue": "citations"}
+    ).text
+    assert "Combattons ensemble le groupe <mark>terroriste</mark>" in page
+    assert "Mevlüt Cavusoglu" in page
