@@ -38,8 +38,8 @@ def search(request: HttpRequest) -> HttpResponse:
         context["notices"].append(notice)
     search_request = form.search_request(page=page, per_page=PER_PAGE)
     link = presenters.Permalink(params)
-    citations = None
-    if form.cleaned_data.get("vue") == "citations":
+    citations, citations_view = None, form.cleaned_data.get("vue") == "citations"
+    if citations_view:
         outcome, citations = quotations.search_citations(
             search_request,
             speaker_slug=form.cleaned_data.get("auteur") or "",
@@ -59,8 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "outcome": outcome,
             "results": presenters.result_items(outcome.results),
             "citations": citations,
-            "citations_view": form.cleaned_data.get("vue") == "citations",
-            "view_links": presenters.view_links(link, citations_view=citations is not None),
+            "citations_view": citations_view,
+            "view_links": presenters.view_links(link, citations_view=citations_view),
             "speaker_facet": presenters.speaker_facet(citations, link) if citations else [],
             "speaker_facet_clear_url": link.url(replace={"auteur": ""}),
             "search": search_request,
