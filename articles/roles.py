@@ -16,7 +16,13 @@ _CURATE = [
     f"articles.{action}_{model}"
     for model in ("entity", "entityalias", "mention", "rejectedform")
     for action in ("add", "change", "delete", "view")
-] + ["articles.change_article", "articles.view_correction"]
+] + [
+    "articles.change_article",
+    "articles.view_correction",
+    # Quotes come from tagging and are rejected rather than deleted: view and change only.
+    "articles.view_quote",
+    "articles.change_quote",
+]
 _IMPORT = ["articles.import_dispatches", "articles.view_importbatch", "articles.add_importbatch"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

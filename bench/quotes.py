@@ -262,6 +262,75 @@ def measure_scaling(marks: int = 10_000) -> dict:
     }
 
 
+def measure(gold_path: Path = GOLD) -> dict:
+    """The benchmark suite's quotes phase: both halves, both mentions, the cost, the scaling."""
+    gold = load_gold(gold_path)
+    quality = {
+        f"{split}_{mode}": {
+            key: value
+            for key, value in evaluate(half(gold, split), real_tagger=mode == "tagger").items()
+            if key != "errors"
+        }
+        for split in ("dev", "test")
+        for mode in ("gold", "tagger")
+    }
+    return {
+        "quality": quality,
+        "cost": measure_cost([body_of(e) for e in gold["files"]]),
+        "scaling": measure_scaling(),
+    }
+
+
+def rows(figures: dict) -> list[dict]:
+    """The quotes phase's lines in the report (test half: the dev half tuned the rules)."""
+    from bench.report import at_least, at_most, row
+
+    found = []
+    for mode, label in (("gold", "gold mentions"), ("tagger", "real tagger")):
+        test = figures["quality"][f"test_{mode}"]
+        note = f"{test['gold_quotes']} gold quotes in {test['dispatches']} dispatches"
+        found += [
+            row("quotes", f"detection recall, test half, {label}", unit="ratio",
+                measured=test["detection_recall"], target="≥ 0.9",
+                met=at_least(test["detection_recall"], 0.9), note=note),
+            row("quotes", f"detection precision, test half, {label}", unit="ratio",
+                measured=test["detection_precision"], note=f"{test['found_quotes']} found"),
+            row("quotes", f"attribution accuracy, test half, {label}", unit="ratio",
+                measured=test["attribution_accuracy"], target="≥ 0.85",
+                met=at_least(test["attribution_accuracy"], 0.85)),
+            row("quotes", f"quotes outside quotation marks, test half, {label}", unit="quotes",
+                measured=test["outside_marks"], target="0", met=test["outside_marks"] == 0),
+        ]  # fmt: skip
+    cost = figures["cost"]
+    found.append(
+        row(
+            "quotes",
+            "tagging with quotation extraction",
+            unit="s",
+            measured=cost["tagging_and_quotes_seconds"],
+            baseline=cost["tagging_seconds"],
+            baseline_name="tagging alone (spaCy + spans), same texts, same run",
+            target="< 1.10× (extraction under 10 %)",
+            met=at_most(cost["added_share"], 0.10),
+            note=f"extraction {cost['quotes_seconds']} s on {cost['texts']} dispatches "
+            f"({cost['characters']} characters)",
+        )
+    )
+    scaling = figures["scaling"]
+    found.append(
+        row(
+            "quotes",
+            f"{scaling['marks']:,} quotation marks in one dispatch",
+            unit="s",
+            measured=scaling["seconds"],
+            target="linear (time ×2 for marks ×2)",
+            met=at_most(scaling["doubling_ratio"], 2.5),
+            note=f"half as many marks: {scaling['doubling_ratio']}× less time",
+        )
+    )
+    return found
+
+
 def _print(title: str, result: dict, *, errors: bool) -> None:
     print(f"\n{title}")
     for key, value in result.items():

@@ -22,6 +22,7 @@ FIGURES = {
     "watch": "9. Watch: saved searches matched and alerts prepared, against the naive way",
     "formats": "8. Wire formats: readers' throughput per format against plain text",
     "stories": "7. Stories: grouping cost per dispatch, the LSH table, quality on labelled cases",
+    "quotes": "10. Quotations: detection and attribution on the hand-annotated gold, their cost",
     "pgfts": "Second engine: PostgreSQL full-text search (french + unaccent) against Whoosh",
 }
 

@@ -18,7 +18,17 @@ from bench import environment
 from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
-PHASES = ("formats", "ingest", "stories", "index", "watch", "search", "pgfts", "concurrency")
+PHASES = (
+    "formats",
+    "quotes",
+    "ingest",
+    "stories",
+    "index",
+    "watch",
+    "search",
+    "pgfts",
+    "concurrency",
+)
 NEEDS_INDEX = {"index", "watch", "search", "pgfts", "concurrency"}
 NEEDS_ARCHIVE = {"stories", *NEEDS_INDEX}
 NEEDS_SEARCH = {"search", "pgfts", "concurrency"}
@@ -98,6 +108,12 @@ def run(options: Options) -> dict:
                 "import": formats.measure_import(environment.BENCH_DIR / "formats"),
             }
         record.rows += formats.rows(figures)
+    if "quotes" in phases:
+        from bench import quotes
+
+        with record.phase("quotes", "quotes: the gold's quotations, with and without spaCy"):
+            figures = record.figures["quotes"] = quotes.measure()
+        record.rows += quotes.rows(figures)
     if "ingest" in phases:
         sample_files = _ingest(options, files, record, sampler)
     if NEEDS_ARCHIVE & phases:

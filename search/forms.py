@@ -35,6 +35,12 @@ class SearchForm(forms.Form):
         choices=[("", "Une par histoire"), ("toutes", "Toutes les versions")],
         required=False,
     )
+    # The results as dispatches (default) or as their quotations (?vue=citations).
+    vue = forms.ChoiceField(
+        label="Vue", choices=[("", "Dépêches"), ("citations", "Citations")], required=False
+    )
+    # The Citations view's speaker filter: an entity's slug.
+    auteur = forms.CharField(label="Auteur", required=False, max_length=320)
     # The export leaves annulled dispatches out unless ?annulees=1.
     annulees = forms.BooleanField(label="Avec les dépêches annulées", required=False)
 

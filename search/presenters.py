@@ -113,6 +113,29 @@ def facet_groups(hits: SearchHits, request: SearchRequest, link: Permalink) -> l
     return groups
 
 
+def view_links(link: Permalink, *, citations_view: bool) -> list[tuple[str, str, bool]]:
+    """(label, url, active) for the two views of the results: dispatches, quotations."""
+    return [
+        ("Dépêches", link.url(replace={"vue": "", "auteur": ""}), not citations_view),
+        ("Citations", link.url(replace={"vue": "citations"}), citations_view),
+    ]
+
+
+def speaker_facet(citations, link: Permalink) -> list[FacetItem]:
+    """Link each speaker of the Citations view to their quotes only (active: to all again)."""
+    active = citations.speaker.slug if citations.speaker else ""
+    return [
+        FacetItem(
+            speaker.name,
+            speaker.count,
+            grouped(speaker.count),
+            link.url(replace={"auteur": "" if speaker.slug == active else speaker.slug}),
+            speaker.slug == active,
+        )
+        for speaker in citations.speakers
+    ]
+
+
 @dataclass
 class ActiveFilter:
     label: str

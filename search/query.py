@@ -12,6 +12,8 @@ from itertools import pairwise
 from whoosh import qparser, query
 from whoosh.qparser import QueryParserError
 
+from search.said import parse_said
+
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_LENGTH = 1000
 
@@ -133,7 +135,12 @@ def make_parser(schema, content_field: str) -> qparser.QueryParser:
 
 
 def parse(parser: qparser.QueryParser, text: str) -> query.Query | None:
-    """Parse a checked query; None when nothing searchable is left (e.g. only stop words)."""
+    """Parse a checked query, `said:` included (search.said); None when nothing is left."""
+    return parse_said(parser, text, parse_words)
+
+
+def parse_words(parser: qparser.QueryParser, text: str) -> query.Query | None:
+    """Parse a checked query without `said:`; None when nothing searchable is left."""
     try:
         parsed = parser.parse(normalise_operators(text)).normalize()
     except QueryParserError:

@@ -3,8 +3,9 @@
 from haystack import indexes
 
 from articles.models import Article
-from search.backends.schema import NAMES_FIELD_TYPE, VERSION_FIELD_TYPE
-from search.documents import articles_for_index, document_version, entity_names
+from search.backends.schema import NAMES_FIELD_TYPE, SAID_FIELD_TYPE, VERSION_FIELD_TYPE
+from search.documents import articles_for_index, document_version, entity_names, said_quotes
+from search.said import said_tokens
 
 
 class NamesField(indexes.MultiValueField):
@@ -22,6 +23,12 @@ class VersionField(indexes.CharField):
         super().__init__(indexed=False, stored=True, **kwargs)
 
 
+class SaidField(indexes.CharField):
+    """Who is quoted saying which words (search.said): tokens kept as computed."""
+
+    field_type = SAID_FIELD_TYPE
+
+
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
@@ -34,6 +41,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     places = NamesField()
     orgs = NamesField()
     misc = NamesField()
+    said = SaidField(default="")
     version = VersionField()
 
     def get_model(self):
@@ -47,8 +55,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         names = entity_names((m.entity.kind, m.entity.name) for m in _live_mentions(obj))
         data.update(names)
         data["source"] = [obj.source.name]
+        quotes = said_quotes(obj)
+        data["said"] = said_tokens(obj.body, quotes)
         data["version"] = document_version(
-            updated_at=obj.updated_at, source=obj.source.name, names=names
+            updated_at=obj.updated_at, source=obj.source.name, names=names, quotes=quotes
         )
         return data
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from search import presenters, services
+from search import presenters, quotations, services
 from search.forms import SearchForm
 
 PER_PAGE = 20
@@ -37,16 +37,32 @@ def search(request: HttpRequest) -> HttpResponse:
     if notice:
         context["notices"].append(notice)
     search_request = form.search_request(page=page, per_page=PER_PAGE)
-    outcome = services.search_articles(search_request)
-    hits = outcome.hits
     link = presenters.Permalink(params)
+    citations, citations_view = None, form.cleaned_data.get("vue") == "citations"
+    if citations_view:
+        outcome, citations = quotations.search_citations(
+            search_request,
+            speaker_slug=form.cleaned_data.get("auteur") or "",
+            offset=search_request.offset,
+            limit=PER_PAGE,
+        )
+    else:
+        outcome = services.search_articles(search_request)
+    hits = outcome.hits
     shown = hits.stories if search_request.collapse and hits.stories is not None else hits.total
+    if citations is not None:
+        shown = citations.total
     paging = presenters.pagination(shown, page, PER_PAGE, link)
     granularity, bars = presenters.histogram(hits.months, link)
     context.update(
         {
             "outcome": outcome,
             "results": presenters.result_items(outcome.results),
+            "citations": citations,
+            "citations_view": citations_view,
+            "view_links": presenters.view_links(link, citations_view=citations_view),
+            "speaker_facet": presenters.speaker_facet(citations, link) if citations else [],
+            "speaker_facet_clear_url": link.url(replace={"auteur": ""}),
             "search": search_request,
             "has_query": bool(search_request.q),
             "browsing": not (

@@ -92,3 +92,47 @@ def test_groups_hold_exactly_the_documented_permissions():
             )
         }
         assert held == set(names), role
+
+
+def _quote():
+    from articles.models import Quote
+
+    article = ArticleFactory(body="«Nous allons discuter», a dit M. Cavusoglu.")
+    return Quote.objects.create(article=article, start=1, end=21, speaker_text="M. Cavusoglu")
+
+
+@pytest.mark.parametrize(
+    "role, allowed", [("editor", True), ("journalist", False), ("archivist", False)]
+)
+def test_only_editors_correct_and_reject_quotes(client, role, allowed):
+    from articles.models import Correction
+    from tests.factories import EntityFactory
+
+    quote, speaker = _quote(), EntityFactory(name="Mevlüt Cavusoglu")
+    client.force_login(user_in(role, is_staff=True))  # staff: the admin itself is open
+    change = reverse("admin:articles_quote_change", args=[quote.pk])
+    listing = reverse("admin:articles_quote_changelist")
+    assert client.get(change).status_code == (200 if allowed else 403)
+    corrected = client.post(change, {"speaker": speaker.pk})
+    assert corrected.status_code == (302 if allowed else 403)
+    rejected = client.post(listing, {"action": "reject_quotes", "_selected_action": [quote.pk]})
+    assert rejected.status_code == (302 if allowed else 403)
+    quote.refresh_from_db()
+    assert (quote.speaker_id == speaker.pk, quote.rejected) == (allowed, allowed)
+    actions = set(Correction.objects.values_list("action", flat=True))
+    assert actions == ({"change_quote_speaker", "reject_quote"} if allowed else set())
+
+
+def test_the_quote_desk_asks_for_quote_permissions_not_mention_ones(client):
+    from django.contrib.auth.models import Permission
+
+    quote = _quote()
+    user = user_in(None, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__endswith="_mention"))
+    client.force_login(user)
+    change = reverse("admin:articles_quote_change", args=[quote.pk])
+    assert client.get(change).status_code == 403
+    user.user_permissions.add(Permission.objects.get(codename="view_quote"))
+    client.force_login(user)
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"speaker": ""}).status_code == 403

@@ -1,8 +1,8 @@
 """Quotations on the editors' desk: who said what, reject a quote, correct its speaker.
 
-The editors who correct mentions correct quotations too: the desk asks for the mention
-permissions (or the quote ones, if a role is given them). Changes go through
-`articles.curation.quotes`, so each one is recorded and kept by re-tagging.
+The desk asks for the quote permissions (`view_quote`, `change_quote`), which the editor
+role holds (articles.roles). Changes go through `articles.curation.quotes`, so each one is
+recorded and kept by re-tagging.
 """
 
 from django.contrib import admin, messages
@@ -27,18 +27,14 @@ def with_words(quotes):
 
 
 class QuotePermissions:
-    """Quotes are curated by whoever may curate mentions."""
+    """Quotes are seen with view_quote or change_quote, corrected with change_quote."""
 
     def has_view_permission(self, request, obj=None):
         user = request.user
-        return any(
-            user.has_perm(f"articles.{name}")
-            for name in ("view_quote", "change_quote", "change_mention")
-        )
+        return user.has_perm("articles.view_quote") or user.has_perm("articles.change_quote")
 
     def has_change_permission(self, request, obj=None):
-        user = request.user
-        return user.has_perm("articles.change_quote") or user.has_perm("articles.change_mention")
+        return request.user.has_perm("articles.change_quote")
 
     def has_add_permission(self, request, obj=None):
         return False  # quotes come from tagging

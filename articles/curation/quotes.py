@@ -7,6 +7,7 @@ editor's quote, which re-tagging neither replaces nor overlaps.
 
 from articles.curation.records import Action, CurationError, User, _correct, _lock, correcting
 from articles.models import Correction, Entity, Quote
+from articles.signals import announce_changed
 
 _QUOTE_FIELDS = (
     "id", "article_id", "start", "end", "speaker_id", "speaker_text", "verb", "partial",
@@ -35,6 +36,7 @@ def reject_quote(*, quote: Quote, user: User) -> Correction:
         before = _quote_state(quote)
         quote.rejected = True
         quote.save(update_fields=["rejected"])
+        announce_changed([quote.article_id])  # the index holds who said what
         return _correct(
             Action.REJECT_QUOTE, user, quote.speaker,
             f"Citation « {excerpt(quote)} » rejetée (dépêche {quote.article_id})",
@@ -50,6 +52,7 @@ def change_quote_speaker(*, quote: Quote, entity: Entity | None, user: User) -> 
         before = _quote_state(quote)
         quote.speaker, quote.origin, quote.rejected = entity, Quote.Origin.EDITOR, False
         quote.save(update_fields=["speaker", "origin", "rejected"])
+        announce_changed([quote.article_id])
         old_name = old.name if old else "auteur inconnu"
         new_name = entity.name if entity else "auteur inconnu"
         return _correct(

@@ -42,7 +42,12 @@ from search.backends.opensearch_settings import (
     RESULT_WINDOW,
     TEXT_MAPPING,
 )
-from search.backends.schema import NAMES_FIELD_TYPE, VERSION_FIELD_TYPE, build_whoosh_schema
+from search.backends.schema import (
+    NAMES_FIELD_TYPE,
+    SAID_FIELD_TYPE,
+    VERSION_FIELD_TYPE,
+    build_whoosh_schema,
+)
 from search.backends.tables import FACET_FIELDS
 from search.query import (
     IndexUnavailable,
@@ -80,6 +85,7 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         **Elasticsearch7SearchBackend.FIELD_MAPPINGS,
         NAMES_FIELD_TYPE: {"type": "keyword"},
         VERSION_FIELD_TYPE: {"type": "keyword", "index": False},
+        SAID_FIELD_TYPE: {"type": "text", "analyzer": "whitespace"},
     }
     # What the search service reports as "the engine does not answer".
     engine_errors = (TransportError, OSError)

@@ -1,6 +1,6 @@
 """The Whoosh schema of the archive: French text fields and whole-name facet fields."""
 
-from whoosh import columns, fields, formats
+from whoosh import analysis, columns, fields, formats
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import FRENCH, NameKeyAnalyzer, name_key
@@ -9,6 +9,8 @@ SEPARATOR = "\x1f"
 # Haystack field types (search.search_indexes) that this schema treats specially.
 NAMES_FIELD_TYPE = "names"
 VERSION_FIELD_TYPE = "version"
+# Tokens computed in Python (search.said), kept as they are: split on spaces, nothing else.
+SAID_FIELD_TYPE = "said"
 
 
 class NameListColumn(columns.ListColumn):
@@ -72,6 +74,10 @@ def build_whoosh_schema(search_fields: dict, *, id_fields: dict[str, str]) -> tu
             schema_fields[name] = NamesField()
         elif field.field_type == VERSION_FIELD_TYPE:
             schema_fields[name] = STORED()
+        elif field.field_type == SAID_FIELD_TYPE:
+            schema_fields[name] = TEXT(
+                analyzer=analysis.SpaceSeparatedTokenizer(), phrase=True, stored=False
+            )
         elif field.field_type == "integer":
             schema_fields[name] = NUMERIC(int, bits=64, stored=False, sortable=True)
         elif field.field_type in ("date", "datetime"):
