@@ -46,7 +46,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "outcome": outcome,
-            "results": presenters.result_items(outcome.results),
+            "results": presenters.result_items(
+                outcome.results, search_query=request.GET.urlencode()
+            ),
             "search": search_request,
             "has_query": bool(search_request.q),
             "browsing": not (
