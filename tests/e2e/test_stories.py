@@ -39,7 +39,9 @@ def test_a_story_collapses_to_its_current_version_and_opens_on_its_versions(page
     page.get_by_role("button", name="Rechercher").click()
     hits = page.locator(".search-hits a.title")
     expect(hits).to_have_count(1)
-    expect(hits.first).to_have_attribute("href", correction.get_absolute_url())
+    expect(hits.first).to_have_attribute(
+        "href", re.compile(rf"^{correction.get_absolute_url()}\?recherche=")
+    )
     expect(page.locator(".results-count")).to_contain_text("4 dépêches en 1 histoire")
     expect(page.locator(".search-hits .versions-link")).to_have_text("4 versions")
 
