@@ -13,7 +13,8 @@ RUN groupadd --system --gid 10001 newsroom \
         --home-dir /app --shell /usr/sbin/nologin newsroom
 
 # Every dependency ships as a wheel (psycopg bundles libpq; the spaCy model is a pip
-# package, so it is baked in here and never downloaded at run time).
+# package, so it is baked in here and never downloaded at run time). Runtime requirements
+# only: the test and development tools are in requirements-dev.txt, left out of the image.
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 

@@ -18,6 +18,15 @@ class Source(models.Model):
         help_text='Marqueurs de version propres à la source, par type : {"urgent": '
         '["URGENT", "PRIORITAIRE"]}. Un type donné ici remplace la liste par défaut.',
     )
+    attribution = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Mention due à la source, affichée sur la page de chacune de ses dépêches "
+        "(par exemple « Wikinews (fr.wikinews.org), CC BY 2.5 »).",
+    )
+    attribution_url = models.URLField(
+        blank=True, help_text="Lien de la mention : la licence ou le site de la source."
+    )
 
     class Meta:
         ordering = ["name"]

@@ -49,6 +49,47 @@ def batch_list() -> QuerySet[ImportBatch]:
     return ImportBatch.objects.select_related("source", "created_by").order_by("-created_at")
 
 
+@dataclass(frozen=True)
+class TaggingProgress:
+    """Where a batch's dispatches stand in tagging."""
+
+    tagged: int = 0
+    pending: int = 0
+    failed: int = 0
+    skipped: int = 0  # not French: never tagged
+
+    @property
+    def total(self) -> int:
+        return self.tagged + self.pending + self.failed + self.skipped
+
+    @property
+    def finished(self) -> bool:
+        return self.pending == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "tagged": self.tagged,
+            "pending": self.pending,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "total": self.total,
+            "finished": self.finished,
+        }
+
+
+def batch_tagging(batch: ImportBatch) -> TaggingProgress:
+    """Count a batch's dispatches tagged, waiting for tagging, failed and skipped (one query)."""
+    counts = dict(
+        batch.articles.order_by().values_list("tagging_status").annotate(count=Count("pk"))
+    )
+    return TaggingProgress(
+        tagged=counts.get(Article.Tagging.DONE, 0),
+        pending=counts.get(Article.Tagging.PENDING, 0),
+        failed=counts.get(Article.Tagging.FAILED, 0),
+        skipped=counts.get(Article.Tagging.SKIPPED, 0),
+    )
+
+
 def entity_timeline(entity: Entity) -> list[dict]:
     """Count the articles mentioning an entity per month, with bar heights in percent."""
     rows = list(

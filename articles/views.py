@@ -7,14 +7,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import get_valid_filename
 from django.views.decorators.http import require_GET
 from kombu.exceptions import OperationalError as BrokerError
 
 from articles import selectors
-from articles.extensions import article_page_context
+from articles.extensions import article_page_context, searched_words
 from articles.forms import UploadForm
 from articles.importing import count_input_files
 from articles.models import Article, Entity, ImportBatch
@@ -34,6 +36,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("source", "import_batch"), pk=pk)
     diff = request.GET.get("diff", "")
+    # A result link carries its search's query string: its words are marked in the text
+    # and « ← Résultats » goes back to that very page of results.
+    from_search = QueryDict(request.GET.get("recherche", "")[:4000])
+    query = from_search.get("q", "")
+    search = from_search.urlencode()
     return render(
         request,
         "articles/article_detail.html",
@@ -42,6 +49,9 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentions": selectors.article_mentions(article),
             "entities": selectors.article_entities(article),
             "label": selectors.version_label(article),
+            "searched": searched_words(article.body, query),
+            "results_url": f"{reverse('search:search')}?{search}" if search else "",
+            "search_param": urlencode({"recherche": search}) if search else "",
             "story": selectors.article_story(
                 article, diff_id=int(diff) if diff.isdecimal() else None
             ),
@@ -130,7 +140,12 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "articles/batch_detail.html",
-        {"batch": batch, "files": batch.files.all(), "articles": batch.articles.defer("body")[:50]},
+        {
+            "batch": batch,
+            "files": batch.files.all(),
+            "articles": batch.articles.defer("body")[:50],
+            "tagging": selectors.batch_tagging(batch),
+        },
     )
 
 
@@ -148,6 +163,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
             "articles_created": batch.articles_created,
             "duplicates": batch.duplicates,
             "error": batch.error,
+            "tagging": selectors.batch_tagging(batch).as_dict(),
             "files": [
                 {
                     "name": f.name,

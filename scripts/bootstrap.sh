@@ -73,11 +73,12 @@ ensure_venv() {
         echo "bootstrap: creating .venv"
         python3 -m venv .venv
     fi
-    wanted=$(sha256sum requirements.txt | cut -d ' ' -f 1)
+    # The runtime requirements and the tools for tests, lint and `make run` (honcho).
+    wanted=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d ' ' -f 1)
     [[ -f .venv/.requirements.sha256 ]] && installed=$(<.venv/.requirements.sha256)
     if [[ $wanted != "$installed" ]]; then
-        echo "bootstrap: installing requirements.txt into .venv"
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+        echo "bootstrap: installing requirements-dev.txt (with requirements.txt) into .venv"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
         printf '%s\n' "$wanted" >.venv/.requirements.sha256
     fi
 }

@@ -14,7 +14,9 @@ class SearchConfig(AppConfig):
 
         articles_changed.connect(on_articles_changed, weak=False, dispatch_uid="search-index")
 
-        from articles.extensions import add_to_article_page
+        from articles.extensions import add_to_article_page, find_searched_words_with
+        from search.services import searched_spans
         from search.similar import similar_articles
 
         add_to_article_page(lambda article: {"similar": similar_articles(article)})
+        find_searched_words_with(searched_spans)

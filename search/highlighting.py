@@ -162,3 +162,16 @@ def marked(text: str, terms: frozenset[str]) -> SafeString:
         if matches:
             html = MarkFormatter().format([Fragment(text, matches)])
     return mark_safe(html or escape(text))  # noqa: S308 - every piece is escaped
+
+
+def matched_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """Return the (start, end) of each word of text the terms match, analysed like the index."""
+    if not terms:
+        return []
+    spans = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        analysed = analyse_word(word)
+        if (analysed[1] if analysed is not None else word.lower()) in terms:
+            spans.append(match.span())
+    return spans

@@ -2,7 +2,7 @@
 pagination. Every link is the current permalink with one parameter changed."""
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import quote_plus
 
@@ -275,11 +275,17 @@ def version_badges(result: Result) -> SafeString:
     return mark_safe(" ".join(parts))  # noqa: S308 - every piece is escaped
 
 
-def result_items(results: list[Result]) -> list[ResultItem]:
+def result_items(results: list[Result], *, search_query: str = "") -> list[ResultItem]:
     """Each result's line of details and entity chips, rendered once here: as template
-    loops they were a third of the page's time (twenty results, up to eight chips each)."""
+    loops they were a third of the page's time (twenty results, up to eight chips each).
+
+    Each link carries the search's query string (`search_query`): the article page marks
+    its words and links back to this page of results."""
+    suffix = f"?recherche={quote_plus(search_query)}" if search_query else ""
     items = []
     for result in results:
+        if suffix:
+            result = replace(result, url=f"{result.url}{suffix}")
         article = result.article
         parts = [escape(article.source)]
         if day := article.published_on:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import chain
 from urllib.parse import quote
 
@@ -13,16 +14,21 @@ from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
 from haystack import connections
-from whoosh.qparser import QueryParserError
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from whoosh.qparser import QueryParser, QueryParserError
 
 from articles.models import Article, Mention
-from search.highlighting import marked, snippet
+from search.backends.schema import build_whoosh_schema
+from search.highlighting import marked, matched_spans, snippet
 from search.query import (
     IndexUnavailable,
     QuerySyntaxError,
     SearchHits,
     SearchRequest,
     check_syntax,
+    make_parser,
+    parse,
+    positive_terms,
 )
 
 logger = logging.getLogger(__name__)
@@ -115,6 +121,32 @@ def matching_ids(request: SearchRequest, *, limit: int = EXPORT_LIMIT) -> Iterat
         if ids is None:
             return
         yield ids
+
+
+@lru_cache(maxsize=1)
+def _query_parser() -> QueryParser:
+    """The search page's parser over the index's fields, whatever the engine."""
+    fields = connections["default"].get_unified_index().all_searchfields()
+    ids = {"id": ID, "django_ct": DJANGO_CT, "django_id": DJANGO_ID}
+    content_field, schema = build_whoosh_schema(fields, id_fields=ids)
+    return make_parser(schema, content_field)
+
+
+def query_terms(q: str) -> frozenset[str]:
+    """Return the indexed terms a query highlights; none for a query that does not read."""
+    if not q.strip():
+        return frozenset()
+    try:
+        check_syntax(q)
+        parsed = parse(_query_parser(), q)
+    except (QuerySyntaxError, QueryParserError):
+        return frozenset()
+    return positive_terms(parsed) if parsed is not None else frozenset()
+
+
+def searched_spans(text: str, q: str) -> list[tuple[int, int]]:
+    """Return where the words a query searched occur in a text, as the snippets mark them."""
+    return matched_spans(text, query_terms(q))
 
 
 ENTITY_FILTERS = {"PER": "person", "LOC": "place", "ORG": "org", "MISC": "misc"}

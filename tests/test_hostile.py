@@ -166,7 +166,8 @@ def test_hostile_entity_name_is_escaped_on_the_entity_page(reader, rows):
 def test_hostile_names_and_byline_are_escaped_on_the_article_page(reader, rows):
     page = get_html(reader, rows["hostile"].get_absolute_url())
     assert_inert(page, PERSON, ORG, BYLINE, DATELINE)
-    assert f"· {escaped(DATELINE)} · {escaped(BYLINE)}</p>" in page
+    assert f'title="Lieu de la dépêche">{escaped(DATELINE)}</span>' in page
+    assert f'<span class="byline">Par {escaped(BYLINE)}</span></p>' in page
     assert f'title="Personne : {escaped(PERSON)}"' in page
 
 

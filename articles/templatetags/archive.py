@@ -1,6 +1,7 @@
 """Template helpers for showing dispatches safely."""
 
 import re
+from bisect import bisect_right
 
 from django import template
 from django.utils.html import escape, format_html
@@ -21,25 +22,47 @@ def _paragraphs(html_chunks: list[str]) -> SafeString:
     return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 - every piece is escaped
 
 
-def _with_mentions(body: str, start: int, end: int, mentions) -> list[str]:
-    """Escape body[start:end] with the mentions wholly inside it linked to their entities."""
+Spans = list[tuple[int, int]]
+
+
+def _marked(body: str, start: int, end: int, marks: Spans) -> str:
+    """Escape body[start:end] with the searched words in it (clipped to it) in <mark>."""
+    chunks: list[str] = []
+    position = start
+    # Marks are sorted and never overlap: start from the last one beginning before `start`.
+    for mark_start, mark_end in marks[max(0, bisect_right(marks, (start,)) - 1) :]:
+        if mark_start >= end:
+            break
+        mark_start, mark_end = max(mark_start, position), min(mark_end, end)
+        if mark_start >= mark_end:
+            continue
+        chunks.append(escape(body[position:mark_start]))
+        chunks.append(f'<mark class="searched">{escape(body[mark_start:mark_end])}</mark>')
+        position = mark_end
+    chunks.append(escape(body[position:end]))
+    return mark_safe("".join(chunks))  # noqa: S308 - every piece is escaped
+
+
+def _with_mentions(body: str, start: int, end: int, mentions, marks: Spans) -> list[str]:
+    """Escape body[start:end] with the mentions wholly inside it linked to their entities
+    and the searched words marked."""
     chunks: list[str] = []
     position = start
     for mention in mentions:
         if mention.start < position or mention.end > end:
             continue
-        chunks.append(escape(body[position : mention.start]))
+        chunks.append(_marked(body, position, mention.start, marks))
         chunks.append(
             format_html(
                 '<a class="mention mention-{}" href="{}" title="{}">{}</a>',
                 mention.entity.kind,
                 mention.entity.get_absolute_url(),
                 f"{mention.entity.get_kind_display()} : {mention.entity.name}",
-                body[mention.start : mention.end],
+                _marked(body, mention.start, mention.end, marks),
             )
         )
         position = mention.end
-    chunks.append(escape(body[position:end]))
+    chunks.append(_marked(body, position, end, marks))
     return chunks
 
 
@@ -50,30 +73,32 @@ def quote_speaker(quote) -> str:
     return " ".join(quote.speaker_text.split()) or "auteur inconnu"
 
 
-def _quote_html(body: str, quote, mentions) -> str:
+def _quote_html(body: str, quote, mentions, marks: Spans) -> str:
     """The quoted words in a <q>, closed and reopened at paragraph breaks (valid in each <p>)."""
     title = f"Cité : {quote_speaker(quote)}"
     first = format_html('<q class="quote" id="q-{}" title="{}">', quote.pk, title)
     again = format_html('<q class="quote" title="{}">', title)
-    inner = "".join(_with_mentions(body, quote.start, quote.end, mentions))
+    inner = "".join(_with_mentions(body, quote.start, quote.end, mentions, marks))
     inner = _PARAGRAPH_BREAK.sub(lambda m: f"</q>{m[0]}{again}", inner)
     return f"{first}{inner}</q>"
 
 
 @register.simple_tag
-def highlighted_body(body: str, mentions, quotes=()) -> SafeString:
-    """Render a body as paragraphs with each mention linked to its entity and each quote
-    marked with its speaker, all escaped. A mention across a quote's edge is left out."""
+def highlighted_body(body: str, mentions, quotes=(), marks: Spans = ()) -> SafeString:
+    """Render a body as paragraphs with each mention linked to its entity, each quote
+    marked with its speaker and the searched words (`marks`, sorted spans) in <mark>, all
+    escaped. A mention across a quote's edge is left out."""
     mentions = list(mentions)
+    marks = list(marks)
     chunks: list[str] = []
     position = 0
     for quote in sorted(quotes, key=lambda q: q.start):
         if quote.start < position or quote.end > len(body) or quote.start >= quote.end:
             continue  # quotes never overlap; a stale one is not drawn
-        chunks += _with_mentions(body, position, quote.start, mentions)
-        chunks.append(_quote_html(body, quote, mentions))
+        chunks += _with_mentions(body, position, quote.start, mentions, marks)
+        chunks.append(_quote_html(body, quote, mentions, marks))
         position = quote.end
-    chunks += _with_mentions(body, position, len(body), mentions)
+    chunks += _with_mentions(body, position, len(body), mentions, marks)
     return _paragraphs(chunks)
 
 

@@ -1,4 +1,5 @@
-// Poll an import batch's status and update its progress bar and per-file report.
+// Poll an import batch's status and update its progress bar, per-file report and
+// tagging counts, until the import is over and no dispatch waits for tagging.
 (function () {
   "use strict";
   const root = document.getElementById("batch");
@@ -7,13 +8,27 @@
   const labels = { imported: "Importé", rejected: "Rejeté" };
   const states = { pending: "En attente", running: "En cours", done: "Terminé", failed: "Échec" };
 
+  function over(status) {
+    return status === "done" || status === "failed";
+  }
+
   function cell(row, text) {
     const td = document.createElement("td");
     td.textContent = text;
     row.appendChild(td);
   }
 
+  function renderTagging(tagging) {
+    document.getElementById("tagging-tagged").textContent = tagging.tagged;
+    document.getElementById("tagging-pending").textContent = tagging.pending;
+    document.getElementById("tagging-failed").textContent = tagging.failed;
+    document.getElementById("tagging-state").textContent = tagging.finished
+      ? "— terminé"
+      : "— en cours…";
+  }
+
   function render(data) {
+    renderTagging(data.tagging);
     document.getElementById("batch-progress").value = data.progress;
     document.getElementById("batch-percent").textContent = data.progress + " %";
     document.getElementById("batch-state").textContent = states[data.status] || data.status;
@@ -36,16 +51,19 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => response.json())
       .then((data) => {
+        const wasImporting = !over(root.dataset.status);
         render(data);
         root.dataset.status = data.status;
-        if (data.status === "done" || data.status === "failed") {
-          if (data.status === "done" && !root.dataset.reloaded) window.location.reload();
+        // The import just ended: reload once to list its dispatches, then follow tagging.
+        if (data.status === "done" && wasImporting) {
+          window.location.reload();
           return;
         }
-        window.setTimeout(poll, 1000);
+        if (over(data.status) && data.tagging.finished) return;
+        window.setTimeout(poll, over(data.status) ? 2000 : 1000);
       })
       .catch(() => window.setTimeout(poll, 3000));
   }
 
-  if (root.dataset.status !== "done" && root.dataset.status !== "failed") poll();
+  if (!over(root.dataset.status) || root.dataset.taggingFinished !== "true") poll();
 })();

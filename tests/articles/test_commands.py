@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Source
+from articles.models import Article, ImportBatch, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -45,16 +45,45 @@ def test_import_command_forced_encoding(tmp_path, capsys):
 
 
 def test_load_demo_is_idempotent_and_prints_passwords_once(capsys):
+    from articles.demo import REFERENCE_DIR, WIKINEWS_ATTRIBUTION, WIKINEWS_DIR
+    from articles.parsing import parse_dispatches
+
     call_command("load_demo")
     first = capsys.readouterr().out
     call_command("load_demo")
     second = capsys.readouterr().out
     assert "journaliste" in first and "archiviste" in first and "editeur" in first
     assert "journaliste" not in second
-    from articles.management.commands.load_demo import FIXTURES
-    from articles.parsing import parse_dispatches
-
-    expected = sum(len(parse_dispatches(p.read_text("utf-8"))) for p in FIXTURES.glob("*.txt"))
+    reference = REFERENCE_DIR.glob("*.txt")
+    expected = sum(len(parse_dispatches(p.read_text("utf-8"))) for p in reference)
     assert expected >= 9  # the reference file's two, and the story of versions' seven
-    assert f"{expected} new" in first and f"0 new, {expected} already there" in second
-    assert Article.objects.count() == expected
+    assert f"Demo dispatches: {expected} new" in first
+    assert f"Demo dispatches: 0 new, {expected} already there" in second
+    assert "Wikinews dispatches" in first and ": 70 new, 0 already there, import #" in first
+    assert ": 0 new, 70 already there." in second
+    assert Article.objects.count() == expected + 70
+    assert len(list(WIKINEWS_DIR.glob("*.txt"))) == 70
+
+    wikinews = Source.objects.get(name="Wikinews")
+    assert wikinews.attribution == WIKINEWS_ATTRIBUTION
+    assert wikinews.attribution_url.startswith("https://creativecommons.org/licenses/by/2.5/")
+    # Imported as an archivist's batch, waiting for the workers like any import.
+    batch = ImportBatch.objects.get()
+    assert batch.source == wikinews and batch.created_by.username == "archiviste"
+    assert (batch.status, batch.files_done, batch.articles_created) == ("done", 70, 70)
+    assert batch.articles.filter(tagging_status=Article.Tagging.PENDING).count() == 70
+    thierry = batch.articles.get(title="France : disparition de Thierry Roland")
+    assert str(thierry.published_on) == "2012-06-16"
+    assert thierry.body.startswith("Le journaliste et commentateur sportif Thierry Roland")
+    assert not batch.articles.filter(title__icontains="Wikinews (fr").exists()  # no README
+
+
+def test_demo_dispatches_are_credited_on_their_pages(client, journalist):
+    call_command("load_demo")
+    client.force_login(journalist)
+    wikinews = Article.objects.filter(source__name="Wikinews").first()
+    afp = Article.objects.filter(source__name="AFP").first()
+    assert "Wikinews (fr.wikinews.org), CC BY 2.5</a>" in client.get(
+        wikinews.get_absolute_url()
+    ).content.decode("utf-8")
+    assert 'class="attribution"' not in client.get(afp.get_absolute_url()).content.decode()

@@ -39,6 +39,11 @@ def test_archivist_uploads_a_zip_and_sees_the_report(page, e2e_worker, reference
     expect(rejected).to_contain_text("binary")
     expect(page.locator("#batch-articles")).to_have_text("3")
     assert Article.objects.count() == 3
+    # Then the page follows the worker's tagging, without a reload.
+    expect(page.locator("#tagging-tagged")).to_have_text("3", timeout=240_000)
+    expect(page.locator("#tagging-pending")).to_have_text("0")
+    expect(page.locator("#tagging-failed")).to_have_text("0")
+    expect(page.locator("#tagging-state")).to_have_text("— terminé")
 
     page.get_by_role("link", name="Des médecins d'Alep impuissants face à la mort").click()
     expect(page.locator("h1")).to_contain_text("Des médecins d'Alep")

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
@@ -176,3 +178,15 @@ def test_a_result_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         html = page(reader, q="Afrique OR Syrie")
     assert html.count('class="result"') == 20
+
+
+def test_result_links_carry_the_search_to_the_article_page(reader, search_db):
+    html = page(reader, q="médecins Alep", sort="newest", page="1")
+    link = re.search(r'<a class="title" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert link.startswith(search_db.aleppo.get_absolute_url())
+    carried = parse_qs(urlsplit(link).query)["recherche"][0]
+    assert parse_qs(carried) == {"q": ["médecins Alep"], "sort": ["newest"], "page": ["1"]}
+    article = reader.get(link).content.decode()
+    assert '<mark class="searched">médecins</mark>' in article
+    back = f'href="{URL}?q=m%C3%A9decins+Alep&amp;sort=newest&amp;page=1">← Résultats</a>'
+    assert back in article

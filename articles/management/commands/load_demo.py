@@ -1,51 +1,28 @@
-"""Load the demo archive: the reference dispatches and one user per role."""
+"""Load the demo archive: one user per role, the reference and the Wikinews dispatches."""
 
-import secrets
-from pathlib import Path
-
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from articles.importing import import_files
-from articles.models import Source
-from articles.roles import ARCHIVIST, EDITOR, JOURNALIST
-
-DEMO_USERS = {
-    "journaliste": (JOURNALIST, False),
-    "editeur": (EDITOR, True),
-    "archiviste": (ARCHIVIST, False),
-    "admin": (None, True),
-}
-FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "dispatches"
+from articles.demo import WIKINEWS_ATTRIBUTION, load_demo
 
 
 class Command(BaseCommand):
     help = "Create the demo users (passwords printed once) and import the demo dispatches."
 
     def handle(self, *args, **options):
-        user_model = get_user_model()
-        created = []
-        for username, (role, staff) in DEMO_USERS.items():
-            if user_model.objects.filter(username=username).exists():
-                continue
-            password = secrets.token_urlsafe(9)
-            user = user_model.objects.create_user(
-                username=username,
-                password=password,
-                is_staff=staff,
-                is_superuser=role is None,
-            )
-            if role:
-                user.groups.add(Group.objects.get(name=role))
-            created.append((username, role or "superuser", password))
-        source, _ = Source.objects.get_or_create(name="AFP")
-        report = import_files(paths=sorted(FIXTURES.glob("*.txt")), source=source)
+        report = load_demo()
         self.stdout.write(
-            f"Demo dispatches: {report.articles_created} new, {report.duplicates} already there."
+            f"Demo dispatches: {report.reference.articles_created} new, "
+            f"{report.reference.duplicates} already there."
         )
-        if created:
+        wikinews = report.wikinews
+        self.stdout.write(
+            f"Wikinews dispatches ({WIKINEWS_ATTRIBUTION}): {wikinews.articles_created} new, "
+            f"{wikinews.duplicates} already there"
+            + (f", import #{report.batch.pk}." if report.batch else ".")
+        )
+        for rejected in wikinews.rejected + report.reference.rejected:
+            self.stderr.write(f"  rejected {rejected.name}: {rejected.reason}")
+        if report.users:
             self.stdout.write("Demo users (shown once; change them with manage.py changepassword):")
-            for username, role, password in created:
+            for username, role, password in report.users:
                 self.stdout.write(f"  {username:<12} {role:<11} {password}")
