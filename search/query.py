@@ -1,7 +1,9 @@
 """The search request and response shared by every engine, and the query language.
 
 Syntax: words (all required), OR, NOT or -word, "exact phrase", parentheses, and the field
-prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"Bachar al-Assad").
+prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"Bachar al-Assad");
+the operators of search.operators: médec*, m?decin, "frappes russes"~5, frappes NEAR/5 russes,
+Poutin~.
 """
 
 import re
@@ -11,6 +13,9 @@ from itertools import pairwise
 
 from whoosh import qparser, query
 from whoosh.qparser import QueryParserError
+
+from search import operators
+from search.operators import QuerySyntaxError
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_LENGTH = 1000
@@ -31,10 +36,6 @@ FIELD_ALIASES = {
     "source": [],
 }
 HIGHLIGHT_FIELDS = frozenset({"text", "title"})
-
-
-class QuerySyntaxError(ValueError):
-    """A query the parser would misread; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def check_syntax(text: str) -> None:
             f"« {match.group(1)}: » attend une valeur collée aux deux-points, par exemple "
             f'{match.group(1)}:"Bachar al-Assad".'
         )
+    operators.check_operators(text)
 
 
 def normalise_operators(text: str) -> str:
@@ -129,6 +131,7 @@ def make_parser(schema, content_field: str) -> qparser.QueryParser:
     parser.remove_plugin_class(qparser.EveryPlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    operators.install(parser)
     return parser
 
 
@@ -136,7 +139,7 @@ def parse(parser: qparser.QueryParser, text: str) -> query.Query | None:
     """Parse a checked query; None when nothing searchable is left (e.g. only stop words)."""
     try:
         parsed = parser.parse(normalise_operators(text)).normalize()
-    except QueryParserError:
+    except (QueryParserError, QuerySyntaxError):
         raise
     except Exception as error:  # Whoosh's parser fails on odd input with IndexError & co.
         raise QuerySyntaxError(
@@ -157,6 +160,10 @@ def positive_terms(parsed: query.Query) -> frozenset[str]:
             return
         if isinstance(node, query.AndNot):
             walk(node.a)
+            return
+        if isinstance(node, operators.Pattern | operators.Fuzzy):
+            if node.fieldname in HIGHLIGHT_FIELDS:
+                found.add(operators.highlight_key(node))
             return
         if node.is_leaf():
             for fieldname, text in node.terms(phrases=True):

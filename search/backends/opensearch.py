@@ -44,6 +44,7 @@ from search.backends.opensearch_settings import (
 )
 from search.backends.schema import NAMES_FIELD_TYPE, VERSION_FIELD_TYPE, build_whoosh_schema
 from search.backends.tables import FACET_FIELDS
+from search.operators import MAX_EXPANSIONS
 from search.query import (
     IndexUnavailable,
     QuerySyntaxError,
@@ -62,6 +63,18 @@ BULK_RETRIES = 6
 BULK_TIMEOUT_SECONDS = 120
 RETRY_STATUSES = frozenset({429, 503})
 SCAN_PAGE = 2000
+
+
+TOO_MANY_TERMS = (
+    f"Un mot tronqué ou approché correspond à plus de {MAX_EXPANSIONS} mots de l'archive : "
+    "précisez-le (plus de lettres avant *) (voir « Syntaxe »)."
+)
+_EXPANSION_FAILURES = ("too_many_clauses", "maxClauseCount", "too many terms", "too_many_nested")
+
+
+def too_many_terms(info) -> bool:
+    """True when the cluster refused a query for expanding to too many terms."""
+    return info is not None and any(reason in str(info) for reason in _EXPANSION_FAILURES)
 
 
 class BulkRefused(RuntimeError):
@@ -353,9 +366,17 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
             # freshly split archive, per-shard IDF reorders the results from shard to shard.
             params["search_type"] = "dfs_query_then_fetch"
         try:
-            return self.conn.search(index=self.index_name, body=body, params=params)
+            response = self.conn.search(index=self.index_name, body=body, params=params)
         except NotFoundError as error:
             raise IndexUnavailable(self.index_name) from error
+        except RequestError as error:
+            if too_many_terms(error.info):
+                raise QuerySyntaxError(TOO_MANY_TERMS) from error
+            raise
+        # A shard that refuses a pattern fails alone: never show the others' part as all.
+        if too_many_terms(response.get("_shards", {}).get("failures")):
+            raise QuerySyntaxError(TOO_MANY_TERMS)
+        return response
 
     def archive_search(self, request: SearchRequest) -> SearchHits:
         """Run the search page's query: results, facets, months and a suggestion."""
