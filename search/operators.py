@@ -2,9 +2,10 @@
 approximate words (Poutin~), their limits, and which indexed stems a pattern matches.
 
 The index holds stems ("médecins" -> "medecin", "russes" -> "russ"), so a pattern matches
-a stem when the stem itself fits the folded pattern, or when the stem is a word the
-pattern spells minus an ending the French stemmer removes ("russe*" -> "russ", since
-"russe" stems to "russ"). Both engines and the highlighting apply this one rule.
+a stem when the stem itself fits the folded pattern, or fits it once an ending the French
+stemmer removes is taken off its end ("minist?e" -> "ministr"), or when the stem is a word
+the pattern spells minus such an ending ("russe*" -> "russ", since "russe" stems to
+"russ"). Both engines and the highlighting apply this one rule.
 """
 
 import re
@@ -14,12 +15,15 @@ from whoosh import fields, query
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import OperatorsPlugin, PhrasePlugin, TaggingPlugin
 from whoosh.qparser.taggers import RegexTagger
-from whoosh.query.spans import SpanNear2
+from whoosh.query.spans import SpanNear2, SpanOr
+from whoosh.util import make_binary_tree
 
 from search.analysis import analyse_word, fold
 
 MIN_PREFIX = 2
 MAX_EXPANSIONS = 1000
+# OpenSearch's interval rules stop at 128 terms (Lucene's default): inside NEAR, both do.
+MAX_NEAR_EXPANSIONS = 128
 MAX_SCANNED_TERMS = 50_000
 MAX_PATTERNS = 5
 MAX_DISTANCE = 50
@@ -190,6 +194,21 @@ def pattern_regex(pattern: str) -> re.Pattern:
 
 
 @lru_cache(maxsize=256)
+def pattern_variants(pattern: str) -> tuple[str, ...]:
+    """The pattern, and the pattern without each ending it spells after its last wildcard
+    ("minist?e" -> "minist?"): the stem of "ministre" is "ministr"."""
+    tail = len(pattern) - max(pattern.rfind("*"), pattern.rfind("?")) - 1
+    stripped = [pattern[: -len(e)] for e in ENDINGS if len(e) <= tail and pattern.endswith(e)]
+    return (pattern, *sorted(set(stripped)))
+
+
+@lru_cache(maxsize=256)
+def stem_regex(pattern: str) -> re.Pattern:
+    """The regular expression of the stems fitting a pattern or one of its variants."""
+    return re.compile("|".join(pattern_regex(v).pattern for v in pattern_variants(pattern)))
+
+
+@lru_cache(maxsize=256)
 def shorter_stems(pattern: str) -> frozenset[str]:
     """Stems shorter than the pattern's fixed part that a word fitting the pattern has."""
     regex = pattern_regex(pattern)
@@ -208,7 +227,7 @@ def shorter_stems(pattern: str) -> frozenset[str]:
 
 def pattern_matches(pattern: str, stem: str) -> bool:
     """True when an indexed stem matches a folded pattern."""
-    return bool(pattern_regex(pattern).fullmatch(stem)) or stem in shorter_stems(pattern)
+    return bool(stem_regex(pattern).fullmatch(stem)) or stem in shorter_stems(pattern)
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -279,7 +298,7 @@ class _Expanding(query.Query):
     def normalize(self):
         return self
 
-    def stems(self, reader) -> list[str]:
+    def stems(self, reader, limit: int) -> list[str]:
         raise NotImplementedError
 
     def matcher(self, searcher, context=None):
@@ -291,15 +310,12 @@ class _Expanding(query.Query):
     def estimate_min_size(self, ixreader):
         return self.expanded(ixreader).estimate_min_size(ixreader)
 
-    def _too_many(self) -> QuerySyntaxError:
-        return QuerySyntaxError(
-            f"« {self.typed} » correspond à plus de {MAX_EXPANSIONS} mots de l'archive : "
-            f"précisez-le (plus de lettres avant *) {HELP}."
-        )
+    def _too_many(self, limit: int) -> QuerySyntaxError:
+        return QuerySyntaxError(too_many_terms(f"« {self.typed} »", limit))
 
-    def expanded(self, reader) -> query.Query:
+    def expanded(self, reader, limit: int = MAX_EXPANSIONS) -> query.Query:
         """Replace the leaf with the terms it matches in `reader` (none: a term that is not)."""
-        found = sorted(set(self.stems(reader)))
+        found = sorted(set(self.stems(reader, limit)))
         if not found:
             return query.Term(self.fieldname, self.text)
         if len(found) == 1:
@@ -314,18 +330,18 @@ class Pattern(_Expanding):
     def typed(self) -> str:
         return self.text
 
-    def stems(self, reader) -> list[str]:
-        regex = pattern_regex(self.text)
+    def stems(self, reader, limit: int) -> list[str]:
+        regex = stem_regex(self.text)
         fixed = re.split(r"[*?]", self.text, maxsplit=1)[0]
         found = [s for s in shorter_stems(self.text) if (self.fieldname, s) in reader]
         for scanned, stem in enumerate(reader.expand_prefix(self.fieldname, fixed)):
             stem = stem.decode("utf-8") if isinstance(stem, bytes) else stem
             if scanned >= MAX_SCANNED_TERMS:
-                raise self._too_many()
+                raise self._too_many(limit)
             if regex.fullmatch(stem):
                 found.append(stem)
-                if len(found) > MAX_EXPANSIONS:
-                    raise self._too_many()
+                if len(found) > limit:
+                    raise self._too_many(limit)
         return found
 
 
@@ -346,12 +362,12 @@ class Fuzzy(_Expanding):
     def __eq__(self, other):
         return super().__eq__(other) and self.distance == other.distance
 
-    def stems(self, reader) -> list[str]:
+    def stems(self, reader, limit: int) -> list[str]:
         found = []
         for stem in reader.terms_within(self.fieldname, self.text, self.distance, prefix=1):
             found.append(stem.decode("utf-8") if isinstance(stem, bytes) else stem)
-            if len(found) > MAX_EXPANSIONS:
-                raise self._too_many()
+            if len(found) > limit:
+                raise self._too_many(limit)
         return found
 
 
@@ -369,17 +385,54 @@ class Near(SpanNear2):
         # Whoosh 2.7's own refers to an undefined name.
         return query.And(self.qs)
 
+    def matcher(self, searcher, context=None):
+        # An expanded pattern is an OR of terms, whose matcher has no spans.
+        ms = [
+            _spans_of_any(q.subqueries, searcher, context)
+            if isinstance(q, query.Or)
+            else q.matcher(searcher, context)
+            for q in self.qs
+        ]
+        return self.SpanNear2Matcher(ms, slop=self.slop, ordered=self.ordered, mindist=self.mindist)
+
     def normalize(self):
         return self.apply(lambda child: child.normalize())
 
 
-def expand_operators(node: query.Query, reader) -> query.Query:
+class _AnyOf(SpanOr.SpanOrMatcher):
+    """The positions of either side, each word its own span (SpanOr merges neighbours, so
+    the stems of one pattern side by side would read as one long word)."""
+
+    def _get_spans(self):
+        sides = [m for m in (self.a, self.b) if m.is_active()]
+        if not sides:
+            return []
+        first = min(m.id() for m in sides)
+        return sorted({span for m in sides if m.id() == first for span in m.spans()})
+
+
+def _spans_of_any(terms, searcher, context):
+    return make_binary_tree(_AnyOf, [term.matcher(searcher, context) for term in terms])
+
+
+def too_many_terms(what: str, limit: int) -> str:
+    """The message for a pattern or approximate word that matches too many stems."""
+    where = " dans NEAR" if limit == MAX_NEAR_EXPANSIONS else ""
+    return (
+        f"{what} correspond{where} à plus de {limit} mots de l'archive : précisez-le "
+        f"(plus de lettres avant *) {HELP}."
+    )
+
+
+def expand_operators(node: query.Query, reader, limit: int = MAX_EXPANSIONS) -> query.Query:
     """Replace every pattern and approximate word with the indexed terms it matches."""
     if isinstance(node, _Expanding):
-        return node.expanded(reader)
+        return node.expanded(reader, limit)
     if node.is_leaf():
         return node
-    return node.apply(lambda child: expand_operators(child, reader))
+    if isinstance(node, Near):
+        limit = MAX_NEAR_EXPANSIONS
+    return node.apply(lambda child: expand_operators(child, reader, limit))
 
 
 def highlight_key(node: query.Query) -> str:

@@ -44,7 +44,7 @@ from search.backends.opensearch_settings import (
 )
 from search.backends.schema import NAMES_FIELD_TYPE, VERSION_FIELD_TYPE, build_whoosh_schema
 from search.backends.tables import FACET_FIELDS
-from search.operators import MAX_EXPANSIONS
+from search.operators import MAX_EXPANSIONS, MAX_NEAR_EXPANSIONS, too_many_terms
 from search.query import (
     IndexUnavailable,
     QuerySyntaxError,
@@ -65,16 +65,17 @@ RETRY_STATUSES = frozenset({429, 503})
 SCAN_PAGE = 2000
 
 
-TOO_MANY_TERMS = (
-    f"Un mot tronqué ou approché correspond à plus de {MAX_EXPANSIONS} mots de l'archive : "
-    "précisez-le (plus de lettres avant *) (voir « Syntaxe »)."
-)
-_EXPANSION_FAILURES = ("too_many_clauses", "maxClauseCount", "too many terms", "too_many_nested")
+_EXPANSION_FAILURES = ("too_many_clauses", "maxClauseCount", "too many terms")
+_SOMETHING = "Un mot tronqué ou approché"
 
 
-def too_many_terms(info) -> bool:
-    """True when the cluster refused a query for expanding to too many terms."""
-    return info is not None and any(reason in str(info) for reason in _EXPANSION_FAILURES)
+def expansion_refused(info) -> str:
+    """The message when the cluster refused a query for expanding to too many terms, or ''."""
+    text = "" if info is None else str(info)
+    if not any(reason in text for reason in _EXPANSION_FAILURES):
+        return ""
+    near = f"(limit {MAX_NEAR_EXPANSIONS})" in text
+    return too_many_terms(_SOMETHING, MAX_NEAR_EXPANSIONS if near else MAX_EXPANSIONS)
 
 
 class BulkRefused(RuntimeError):
@@ -370,12 +371,12 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         except NotFoundError as error:
             raise IndexUnavailable(self.index_name) from error
         except RequestError as error:
-            if too_many_terms(error.info):
-                raise QuerySyntaxError(TOO_MANY_TERMS) from error
+            if refused := expansion_refused(error.info):
+                raise QuerySyntaxError(refused) from error
             raise
         # A shard that refuses a pattern fails alone: never show the others' part as all.
-        if too_many_terms(response.get("_shards", {}).get("failures")):
-            raise QuerySyntaxError(TOO_MANY_TERMS)
+        if refused := expansion_refused(response.get("_shards", {}).get("failures")):
+            raise QuerySyntaxError(refused)
         return response
 
     def archive_search(self, request: SearchRequest) -> SearchHits:

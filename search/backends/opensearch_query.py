@@ -116,10 +116,13 @@ def _pattern(node: operators.Pattern) -> dict:
     """A pattern on the stems: the stems that fit it, and the shorter stems it spells."""
     # Scoring each expanded stem like a term (not a constant score), as Whoosh does; past
     # the cluster's clause limit (1,024) OpenSearch refuses with too_many_clauses.
-    fitting = {"wildcard": {node.fieldname: {"value": node.text, "rewrite": "scoring_boolean"}}}
+    fitting = [
+        {"wildcard": {node.fieldname: {"value": variant, "rewrite": "scoring_boolean"}}}
+        for variant in operators.pattern_variants(node.text)
+    ]
     stems = sorted(operators.shorter_stems(node.text))
     shorter = [{"term": {node.fieldname: stem}} for stem in stems]
-    return {"bool": {"should": [fitting, *shorter], "minimum_should_match": 1}}
+    return {"bool": {"should": [*fitting, *shorter], "minimum_should_match": 1}}
 
 
 def _near_field(node) -> str:
@@ -139,12 +142,15 @@ def _interval(node, text: str) -> dict:
         rules = [_interval(child, text) for child in node.children()]
         return {"all_of": {"ordered": False, "max_gaps": node.distance, "intervals": rules}}
     if isinstance(node, operators.Pattern):
-        fitting = {"wildcard": {"pattern": node.text, "analyzer": "keyword"}}
-        shorter = [
+        rules = [
+            {"wildcard": {"pattern": variant, "analyzer": "keyword"}}
+            for variant in operators.pattern_variants(node.text)
+        ]
+        rules += [
             {"match": {"query": stem, "analyzer": "keyword"}}
             for stem in sorted(operators.shorter_stems(node.text))
         ]
-        return {"any_of": {"intervals": [fitting, *shorter]}} if shorter else fitting
+        return {"any_of": {"intervals": rules}} if len(rules) > 1 else rules[0]
     if isinstance(node, operators.Fuzzy):
         return {"fuzzy": {"term": node.text, "analyzer": "keyword", **_fuzziness(node)}}
     return {"match": {"query": _original(node, text)}}

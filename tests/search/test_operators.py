@@ -10,7 +10,7 @@ from django.urls import reverse
 from articles.models import Source
 from search import services
 from search.forms import SearchForm
-from search.operators import MAX_EXPANSIONS
+from search.operators import MAX_EXPANSIONS, MAX_NEAR_EXPANSIONS
 from search.query import QuerySyntaxError, SearchRequest
 from tests.search.conftest import indexed_archive, make_article
 
@@ -82,7 +82,7 @@ def test_truncation_finds_every_ending_whatever_the_accents(docs, q):
     assert found(q) == ids(docs, "msf", "faculty")
 
 
-@pytest.mark.parametrize("q", ["m?decin", "médecin?", "médecins*", "al?p"])
+@pytest.mark.parametrize("q", ["m?decin", "médecin?", "médecins*", "m?decins", "médec?ne", "al?p"])
 def test_a_question_mark_stands_for_one_letter(docs, q):
     expected = ids(docs, "reversed", "msf") if q == "al?p" else ids(docs, "msf", "faculty")
     assert found(q) == expected
@@ -92,6 +92,7 @@ def test_a_prefix_longer_than_the_stem_still_finds_the_word(docs):
     # "russes" is indexed as "russ": the typed "russe" is longer than the stem.
     assert found("russe*") == ids(docs, "near", "far", "reversed")
     assert found("frappé*") == ids(docs, "near", "far", "reversed")
+    assert found("r?sses") == ids(docs, "near", "far", "reversed")
 
 
 def test_truncation_narrows_to_a_field(docs):
@@ -248,3 +249,10 @@ def test_the_page_and_the_form_explain_a_refused_pattern(client, journalist, doc
     assert f"plus de {MAX_EXPANSIONS}" in response.content.decode()
     html = client.get(URL, {"q": "médec*"}).content.decode()
     assert "Syntaxe" in html and "NEAR/5" in html
+
+
+def test_inside_near_a_pattern_may_match_128_stems(docs):
+    assert found("zorglub00* NEAR/3 zorglub0001") == ids(docs, "many")
+    assert found("zorglub00* NEAR/3 frappes") == set()
+    assert f"NEAR à plus de {MAX_NEAR_EXPANSIONS}" in refused("zorglub0* NEAR/3 zorglub0001")
+    assert found("zorglub0*") == ids(docs, "many")
