@@ -132,6 +132,11 @@ def folded_pattern(typed: str) -> str:
     return pattern
 
 
+def _has_word(text: str) -> bool:
+    # Signs alone ("*", "?*") are no pattern: the query has no word, and is told so.
+    return re.search(r"[^\W_]", text) is not None
+
+
 def fuzziness(raw: str, word: str) -> int:
     """The edit distance of word~, word~1 or word~2."""
     if raw == "":
@@ -152,8 +157,9 @@ def check_operators(text: str) -> None:
     outside = _QUOTED.sub(" ", text)
     count = 0
     for match in _PATTERN.finditer(outside):
-        folded_pattern(match.group("text"))
-        count += 1
+        if _has_word(match.group("text")):
+            folded_pattern(match.group("text"))
+            count += 1
     for match in _FUZZY.finditer(outside):
         word = match.group("text")
         if any(c in word for c in "*?"):
@@ -460,6 +466,8 @@ class PatternPlugin(TaggingPlugin):
 
     class nodetype(syntax.TextNode):
         def query(self, parser):
+            if not _has_word(self.text):
+                return None
             fieldname = _text_field(parser, self.fieldname or parser.fieldname, self.text)
             return syntax.attach(Pattern(fieldname, folded_pattern(self.text)), self)
 

@@ -193,7 +193,9 @@ def test_matched_words_are_highlighted(docs):
     [
         ("a*", "trop large"),
         ("é*", "trop large"),
-        ("***", "ne commence pas"),
+        ("***", "aucun mot"),
+        ("?", "aucun mot"),
+        ("*?* -*", "aucun mot"),
         ("*decin", "ne commence pas"),
         ("?lep", "ne commence pas"),
         ("al-Ass*", "un seul mot"),
