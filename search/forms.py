@@ -2,8 +2,14 @@
 
 from django import forms
 
-from search.operators import check_operators
-from search.query import FILTER_FIELDS, MAX_QUERY_LENGTH, SORTS, QuerySyntaxError, SearchRequest
+from search.query import (
+    FILTER_FIELDS,
+    MAX_QUERY_LENGTH,
+    SORTS,
+    QuerySyntaxError,
+    SearchRequest,
+    check_operators,
+)
 
 MAX_FILTERS = 20
 MAX_FILTER_LENGTH = 300

@@ -113,7 +113,12 @@ def check_syntax(text: str) -> None:
             f"« {match.group(1)}: » attend une valeur collée aux deux-points, par exemple "
             f'{match.group(1)}:"Bachar al-Assad".'
         )
-    operators.check_operators(text)
+    check_operators(text)
+
+
+def check_operators(text: str) -> None:
+    """Raise QuerySyntaxError for a pattern, distance or fuzziness no engine would run."""
+    operators.check_operators(normalise_operators(text))
 
 
 def normalise_operators(text: str) -> str:

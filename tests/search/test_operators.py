@@ -210,6 +210,9 @@ def test_matched_words_are_highlighted(docs):
         ("frappes NEAR/5", "relie deux mots"),
         ("frappes NEAR/5 OR russes", "relie deux mots"),
         ('"frappes russes" NEAR/5 Idleb', "relie deux mots"),
+        ("title:frappes NEAR/5 russes", "même champ"),
+        ("frappes NEAR/5 person:Poutine", "relie deux mots"),
+        ("-a*", "trop large"),
         ('"frappes russes"~51', "de 0 à 50"),
         ('"frappes russes"~', "de 0 à 50"),
         ('"frappes russes"~-1', "de 0 à 50"),
@@ -233,7 +236,18 @@ def test_limits_and_hostile_input_get_a_french_reason(docs, q, reason):
 
 @pytest.mark.parametrize(
     "q",
-    ['"frappes NEAR/5 russes"', '"médec* Alep"', "near/5", "Poutine?", "(médec*) OR (Poutin~)"],
+    [
+        '"frappes NEAR/5 russes"',
+        '"médec* Alep"',
+        "near/5",
+        "Poutine?",
+        "(médec*) OR (Poutin~)",
+        "xylophonne~2 OR zzzz*",
+        "title:xylophon* NEAR/2 title:zzzz~",
+        "+médec* -Poutin~",
+        "-médec*",
+        "NOT Poutin~ Kremlin",
+    ],
 )
 def test_operator_signs_in_odd_places_never_break(docs, q):
     services.run(SearchRequest(q=q, limit=10))
