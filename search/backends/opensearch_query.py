@@ -91,7 +91,8 @@ def to_dsl(node: wq.Query, text: str) -> dict:
     if isinstance(node, operators.Pattern):
         return _pattern(node)
     if isinstance(node, operators.Fuzzy):
-        return {"fuzzy": {node.fieldname: {"value": node.text, **_fuzziness(node)}}}
+        fuzzy = {"value": node.text, "max_expansions": operators.MAX_EXPANSIONS}
+        return {"fuzzy": {node.fieldname: {**fuzzy, **_fuzziness(node)}}}
     if isinstance(node, operators.Near | wq.Phrase) and (
         isinstance(node, operators.Near) or node.slop > 1
     ):
