@@ -22,6 +22,8 @@ FIGURES = {
     "watch": "9. Watch: saved searches matched and alerts prepared, against the naive way",
     "formats": "8. Wire formats: readers' throughput per format against plain text",
     "stories": "7. Stories: grouping cost per dispatch, the LSH table, quality on labelled cases",
+    "operators": "10. Search operators: truncation, ?, proximity and approximate words "
+    "against plain words",
     "pgfts": "Second engine: PostgreSQL full-text search (french + unaccent) against Whoosh",
 }
 
