@@ -109,7 +109,7 @@ def to_dsl(node: wq.Query, text: str) -> dict:
 
 
 def _fuzziness(node: operators.Fuzzy) -> dict:
-    # Levenshtein with the first letter kept, as Whoosh's terms_within(prefix=1).
+    # Levenshtein with the first letter kept, as on Whoosh (search.operators.stems).
     return {"fuzziness": node.distance, "prefix_length": 1, "transpositions": False}
 
 
