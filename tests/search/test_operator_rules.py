@@ -29,8 +29,9 @@ def test_which_stems_a_pattern_matches(pattern, stem, matches):
 
 def test_shorter_stems_and_variants_come_from_the_stemmer():
     assert "russ" in shorter_stems("russe*")
-    assert shorter_stems("medecins*") == {"medecin"}
-    assert shorter_stems("xyz*") == frozenset()
+    assert "medecin" in shorter_stems("medecins*")
+    assert "rus" not in shorter_stems("russe*")
+    assert "frapp" in shorter_stems("frappe*")
     assert pattern_variants("minist?e") == ("minist?e", "minist?")
     assert pattern_variants("medec*") == ("medec*",)
 
