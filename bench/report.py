@@ -23,6 +23,8 @@ FIGURES = {
     "formats": "8. Wire formats: readers' throughput per format against plain text",
     "stories": "7. Stories: grouping cost per dispatch, the LSH table, quality on labelled cases",
     "quotes": "10. Quotations: detection and attribution on the hand-annotated gold, their cost",
+    "operators": "11. Search operators: truncation, ?, proximity and approximate words "
+    "against plain words",
     "pgfts": "Second engine: PostgreSQL full-text search (french + unaccent) against Whoosh",
 }
 

@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from articles.models import Article, Entity
 from articles.roles import JOURNALIST
+from bench import operators
 from bench.measure import latency_summary, percentile
 from bench.report import at_most, row
 
@@ -266,6 +267,7 @@ def measure(*, rounds: int = ROUNDS) -> dict:
                 seconds = _timed(lambda m=method, q=query: methods[m](q))
                 if round_number >= WARM_ROUNDS:
                     times[method][query.name].append(seconds)
+    operator_figures = operators.measure(rounds=rounds)
     facet_costs = [
         with_facets - without
         for name in times["engine_with_facets"]
@@ -298,6 +300,7 @@ def measure(*, rounds: int = ROUNDS) -> dict:
             }
             for method, per_query in times.items()
         },
+        "operators": operator_figures,
         "facet_cost": {
             "p50_ms": round(percentile(facet_costs, 50) * 1000, 2),
             "p95_ms": round(percentile(facet_costs, 95) * 1000, 2),
@@ -378,4 +381,6 @@ def rows(figures: dict) -> list[dict]:
                 note=f"paired facet cost {figures['facet_cost'][key]} ms",
             )
         )
+    if "operators" in figures:
+        found += operators.rows(figures["operators"])
     return found

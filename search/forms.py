@@ -2,7 +2,14 @@
 
 from django import forms
 
-from search.query import FILTER_FIELDS, MAX_QUERY_LENGTH, SORTS, SearchRequest
+from search.query import (
+    FILTER_FIELDS,
+    MAX_QUERY_LENGTH,
+    SORTS,
+    QuerySyntaxError,
+    SearchRequest,
+    check_operators,
+)
 
 MAX_FILTERS = 20
 MAX_FILTER_LENGTH = 300
@@ -43,6 +50,15 @@ class SearchForm(forms.Form):
     auteur = forms.CharField(label="Auteur", required=False, max_length=320)
     # The export leaves annulled dispatches out unless ?annulees=1.
     annulees = forms.BooleanField(label="Avec les dépêches annulées", required=False)
+
+    def clean_q(self) -> str:
+        """Refuse the operators no engine would run (a*, NEAR/999…), with the reason."""
+        q = self.cleaned_data.get("q") or ""
+        try:
+            check_operators(q)
+        except QuerySyntaxError as error:
+            raise forms.ValidationError(str(error)) from error
+        return q
 
     def clean(self):
         data = super().clean()

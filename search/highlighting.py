@@ -20,6 +20,7 @@ from whoosh.highlight import (
 )
 
 from search.analysis import WORD, analyse_word
+from search.operators import term_matcher
 
 SNIPPET_CHARS = 240
 PASSAGE_CHARS = 150
@@ -88,11 +89,12 @@ def _words(text: str, terms: frozenset[str], charlimit: int) -> tuple[Words, int
     scanned = text[:charlimit]
     found = WORD.findall(scanned)
     keys = {}
+    matches = term_matcher(terms)
     for word in set(found):
         analysed = analyse_word(word)
         # Whoosh compares stop words, kept for highlighting, in lowercase.
         key = analysed[1] if analysed is not None else word.lower()
-        if key in terms:
+        if key in terms or (analysed is not None and matches(key)):
             keys[word] = key
     if not keys:
         return [], None

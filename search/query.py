@@ -1,7 +1,9 @@
 """The search request and response shared by every engine, and the query language.
 
 Syntax: words (all required), OR, NOT or -word, "exact phrase", parentheses, and the field
-prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"Bachar al-Assad").
+prefixes title:, person:, place:, org:, source: (whole names in quotes: person:"Bachar al-Assad");
+the operators of search.operators: médec*, m?decin, "frappes russes"~5, frappes NEAR/5 russes,
+Poutin~.
 """
 
 import re
@@ -12,6 +14,8 @@ from itertools import pairwise
 from whoosh import qparser, query
 from whoosh.qparser import QueryParserError
 
+from search import operators
+from search.operators import QuerySyntaxError
 from search.said import parse_said
 
 SORTS = ("relevance", "newest", "oldest")
@@ -33,10 +37,6 @@ FIELD_ALIASES = {
     "source": [],
 }
 HIGHLIGHT_FIELDS = frozenset({"text", "title"})
-
-
-class QuerySyntaxError(ValueError):
-    """A query the parser would misread; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +114,12 @@ def check_syntax(text: str) -> None:
             f"« {match.group(1)}: » attend une valeur collée aux deux-points, par exemple "
             f'{match.group(1)}:"Bachar al-Assad".'
         )
+    check_operators(text)
+
+
+def check_operators(text: str) -> None:
+    """Raise QuerySyntaxError for a pattern, distance or fuzziness no engine would run."""
+    operators.check_operators(normalise_operators(text))
 
 
 def normalise_operators(text: str) -> str:
@@ -131,6 +137,7 @@ def make_parser(schema, content_field: str) -> qparser.QueryParser:
     parser.remove_plugin_class(qparser.EveryPlugin)
     parser.remove_plugin_class(qparser.BoostPlugin)
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+    operators.install(parser)
     return parser
 
 
@@ -143,7 +150,7 @@ def parse_words(parser: qparser.QueryParser, text: str) -> query.Query | None:
     """Parse a checked query without `said:`; None when nothing searchable is left."""
     try:
         parsed = parser.parse(normalise_operators(text)).normalize()
-    except QueryParserError:
+    except (QueryParserError, QuerySyntaxError):
         raise
     except Exception as error:  # Whoosh's parser fails on odd input with IndexError & co.
         raise QuerySyntaxError(
@@ -164,6 +171,10 @@ def positive_terms(parsed: query.Query) -> frozenset[str]:
             return
         if isinstance(node, query.AndNot):
             walk(node.a)
+            return
+        if isinstance(node, operators.Pattern | operators.Fuzzy):
+            if node.fieldname in HIGHLIGHT_FIELDS:
+                found.add(operators.highlight_key(node))
             return
         if node.is_leaf():
             for fieldname, text in node.terms(phrases=True):

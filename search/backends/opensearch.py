@@ -49,6 +49,7 @@ from search.backends.schema import (
     build_whoosh_schema,
 )
 from search.backends.tables import FACET_FIELDS
+from search.operators import MAX_EXPANSIONS, MAX_NEAR_EXPANSIONS, too_many_terms
 from search.query import (
     IndexUnavailable,
     QuerySyntaxError,
@@ -67,6 +68,19 @@ BULK_RETRIES = 6
 BULK_TIMEOUT_SECONDS = 120
 RETRY_STATUSES = frozenset({429, 503})
 SCAN_PAGE = 2000
+
+
+_EXPANSION_FAILURES = ("too_many_clauses", "maxClauseCount", "too many terms")
+_SOMETHING = "Un mot tronqué ou approché"
+
+
+def expansion_refused(info) -> str:
+    """The message when the cluster refused a query for expanding to too many terms, or ''."""
+    text = "" if info is None else str(info)
+    if not any(reason in text for reason in _EXPANSION_FAILURES):
+        return ""
+    near = f"(limit {MAX_NEAR_EXPANSIONS})" in text
+    return too_many_terms(_SOMETHING, MAX_NEAR_EXPANSIONS if near else MAX_EXPANSIONS)
 
 
 class BulkRefused(RuntimeError):
@@ -359,9 +373,17 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
             # freshly split archive, per-shard IDF reorders the results from shard to shard.
             params["search_type"] = "dfs_query_then_fetch"
         try:
-            return self.conn.search(index=self.index_name, body=body, params=params)
+            response = self.conn.search(index=self.index_name, body=body, params=params)
         except NotFoundError as error:
             raise IndexUnavailable(self.index_name) from error
+        except RequestError as error:
+            if refused := expansion_refused(error.info):
+                raise QuerySyntaxError(refused) from error
+            raise
+        # A shard that refuses a pattern fails alone: never show the others' part as all.
+        if refused := expansion_refused(response.get("_shards", {}).get("failures")):
+            raise QuerySyntaxError(refused)
+        return response
 
     def archive_search(self, request: SearchRequest) -> SearchHits:
         """Run the search page's query: results, facets, months and a suggestion."""

@@ -10,6 +10,7 @@ import re
 from haystack.constants import DJANGO_ID
 from whoosh import query as wq
 
+from search import operators
 from search.analysis import name_key
 from search.backends.tables import FACET_FIELDS
 from search.query import FILTER_FIELDS, QuerySyntaxError, SearchHits, SearchRequest
@@ -87,6 +88,15 @@ def to_dsl(node: wq.Query, text: str) -> dict:
         return {"bool": {"must_not": [to_dsl(node.query, text)]}}
     if isinstance(node, wq.AndNot):
         return {"bool": {"must": [to_dsl(node.a, text)], "must_not": [to_dsl(node.b, text)]}}
+    if isinstance(node, operators.Pattern):
+        return _pattern(node)
+    if isinstance(node, operators.Fuzzy):
+        fuzzy = {"value": node.text, "max_expansions": operators.MAX_EXPANSIONS}
+        return {"fuzzy": {node.fieldname: {**fuzzy, **_fuzziness(node)}}}
+    if isinstance(node, operators.Near | wq.Phrase) and (
+        isinstance(node, operators.Near) or node.slop > 1
+    ):
+        return {"intervals": {_near_field(node): _interval(node, text)}}
     if isinstance(node, wq.Phrase):
         return {"match_phrase": {node.fieldname: _original(node, text)}}
     if isinstance(node, wq.Term):
@@ -96,6 +106,55 @@ def to_dsl(node: wq.Query, text: str) -> dict:
             "match": {node.fieldname: {"query": _original(node, text), "zero_terms_query": "all"}}
         }
     raise QuerySyntaxError("Cette forme de requête n'est pas prise en charge.")
+
+
+def _fuzziness(node: operators.Fuzzy) -> dict:
+    # Levenshtein with the first letter kept, as on Whoosh (search.operators.stems).
+    return {"fuzziness": node.distance, "prefix_length": 1, "transpositions": False}
+
+
+def _pattern(node: operators.Pattern) -> dict:
+    """A pattern on the stems: the stems that fit it, and the shorter stems it spells."""
+    # Scoring each expanded stem like a term (not a constant score), as Whoosh does; past
+    # the cluster's clause limit (1,024) OpenSearch refuses with too_many_clauses.
+    fitting = [
+        {"wildcard": {node.fieldname: {"value": variant, "rewrite": "scoring_boolean"}}}
+        for variant in operators.pattern_variants(node.text)
+    ]
+    stems = sorted(operators.shorter_stems(node.text))
+    shorter = [{"term": {node.fieldname: stem}} for stem in stems]
+    return {"bool": {"should": [*fitting, *shorter], "minimum_should_match": 1}}
+
+
+def _near_field(node) -> str:
+    return next(leaf.field() for leaf in node.leaves())
+
+
+def _interval(node, text: str) -> dict:
+    """An intervals rule: words at most `distance` words apart (positions, see README)."""
+    if isinstance(node, wq.Phrase):
+        rules = [{"match": {"query": text[start:end]}} for start, end in node.char_ranges]
+        rule = rules[0]
+        for following in rules[1:]:
+            pair = [rule, following]
+            rule = {"all_of": {"ordered": True, "max_gaps": node.slop - 1, "intervals": pair}}
+        return rule
+    if isinstance(node, operators.Near):
+        rules = [_interval(child, text) for child in node.children()]
+        return {"all_of": {"ordered": False, "max_gaps": node.distance, "intervals": rules}}
+    if isinstance(node, operators.Pattern):
+        rules = [
+            {"wildcard": {"pattern": variant, "analyzer": "keyword"}}
+            for variant in operators.pattern_variants(node.text)
+        ]
+        rules += [
+            {"match": {"query": stem, "analyzer": "keyword"}}
+            for stem in sorted(operators.shorter_stems(node.text))
+        ]
+        return {"any_of": {"intervals": rules}} if len(rules) > 1 else rules[0]
+    if isinstance(node, operators.Fuzzy):
+        return {"fuzzy": {"term": node.text, "analyzer": "keyword", **_fuzziness(node)}}
+    return {"match": {"query": _original(node, text)}}
 
 
 def _original(node: wq.Query, text: str) -> str:

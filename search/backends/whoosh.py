@@ -215,6 +215,10 @@ class FrenchWhooshBackend(WhooshSearchBackend):
             self._matches.move_to_end(text)
         return found
 
+    def forget_matches(self) -> None:
+        """Drop the cached matches, so that the next search reads its postings again."""
+        self._matches.clear()
+
     def cache_matches(self, text: str, docs: np.ndarray) -> None:
         self._matches[text] = docs
         while len(self._matches) > MATCH_CACHE_SIZE:

@@ -17,6 +17,7 @@ from whoosh.collectors import TopCollector
 from search.analysis import WORD, analyse_word
 from search.backends.matching import Postings, matching_docs, ranked, terms_only
 from search.backends.tables import FACET_FIELDS, ArchiveTables
+from search.operators import expand_operators
 from search.query import (
     FILTER_FIELDS,
     QuerySyntaxError,
@@ -135,6 +136,8 @@ def run_search(backend, request: SearchRequest) -> SearchHits:
         if parsed is None:
             raise QuerySyntaxError(nothing_to_search(request.q))
     terms = positive_terms(parsed) if parsed is not None else frozenset()
+    if parsed is not None:
+        parsed = expand_operators(parsed, searcher.reader())
     by_relevance = bool(terms) and request.sort == "relevance"
     allowed = filter_mask(tables, request)
     postings = Postings(searcher)
