@@ -11,6 +11,7 @@ from django.template.defaultfilters import date as format_date
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Article
 from articles.selectors import version_label
@@ -18,11 +19,11 @@ from search.query import FILTER_FIELDS, SearchHits, SearchRequest
 from search.services import Result
 
 FACET_LABELS = {
-    "person": "Personnes",
-    "place": "Lieux",
-    "org": "Organisations",
-    "source": "Sources",
-    "misc": "Divers",
+    "person": gettext_lazy("People"),
+    "place": gettext_lazy("Places"),
+    "org": gettext_lazy("Organisations"),
+    "source": gettext_lazy("Sources"),
+    "misc": gettext_lazy("Miscellaneous"),
 }
 MONTHS = (
     "janv.",
@@ -130,7 +131,7 @@ def active_filters(request: SearchRequest, link: Permalink) -> list[ActiveFilter
         start = request.date_from.strftime("%d/%m/%Y") if request.date_from else "…"
         end = request.date_to.strftime("%d/%m/%Y") if request.date_to else "…"
         remove = link.url(replace={"date_from": "", "date_to": ""})
-        chips.append(ActiveFilter("Dates", f"{start} – {end}", remove))
+        chips.append(ActiveFilter(gettext("Dates"), f"{start} – {end}", remove))
     return chips
 
 
@@ -157,14 +158,14 @@ def histogram(months: dict[int, int], link: Permalink) -> tuple[str, list[Bar]]:
             end_day = calendar.monthrange(year, index + 1)[1]
             start, end = date(year, index + 1, 1), date(year, index + 1, end_day)
             periods.append((f"{MONTHS[index]} {year}", months.get(month, 0), start, end))
-        granularity = "mois"
+        granularity = gettext("month")
     else:
         years: dict[int, int] = {}
         for month, count in months.items():
             years[1970 + month // 12] = years.get(1970 + month // 12, 0) + count
         for year in range(min(years), max(years) + 1):
             periods.append((str(year), years.get(year, 0), date(year, 1, 1), date(year, 12, 31)))
-        granularity = "année"
+        granularity = gettext("year")
     tallest = max(count for _, count, _, _ in periods)
     bars = [
         Bar(
@@ -206,7 +207,11 @@ def pagination(total: int, page: int, per_page: int, link: Permalink) -> Paginat
 
 def sort_links(link: Permalink, current: str, has_query: bool) -> list[tuple[str, str, bool]]:
     """(label, url, active) for each sort order; relevance only means something with words."""
-    labels = {"relevance": "Pertinence", "newest": "Plus récentes", "oldest": "Plus anciennes"}
+    labels = {
+        "relevance": gettext("Relevance"),
+        "newest": gettext("Newest"),
+        "oldest": gettext("Oldest"),
+    }
     return [
         (label, link.url(replace={"sort": key}), key == current)
         for key, label in labels.items()
@@ -229,16 +234,17 @@ def version_badges(result: Result) -> SafeString:
     versions = result.versions
     parts = []
     if versions.annulled:
-        parts.append('<span class="version-badge annulled">Annulée</span>')
+        parts.append(f'<span class="version-badge annulled">{escape(gettext("Annulled"))}</span>')
     if versions.corrected_by:
         parts.append(
             f'<a class="version-badge corrected" href="{escape(result.corrected_url)}">'
-            "Rectifiée</a>"
+            f"{escape(gettext('Corrected'))}</a>"
         )
     language = result.article.language
     if language and language != "fr":
         parts.append(
-            f'<span class="language" lang="{escape(language)}" title="Langue de la dépêche">'
+            f'<span class="language" lang="{escape(language)}" '
+            f'title="{escape(gettext("Language of the dispatch"))}">'
             f"{escape(language.upper())}</span>"
         )
     if versions.kind != Article.VersionKind.ORIGINAL:
