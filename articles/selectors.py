@@ -83,7 +83,7 @@ def version_label(article: Article) -> str:
         if number == 1:
             return gettext("1st lead")
         return gettext("Lead %(number)s") % {"number": number}
-    return Article.VersionKind(article.version_kind).label
+    return str(Article.VersionKind(article.version_kind).label)
 
 
 @dataclass

@@ -74,7 +74,7 @@ def latest_mentions(entity: Entity, limit: int = LATEST_MENTIONS) -> list[dict]:
         after = re.match(rf"\S*(?:\s+\S+){{0,{CONTEXT_WORDS}}}", after)[0]
         row["before"], row["after"] = _SPACES.sub(" ", before), _SPACES.sub(" ", after)
         row["url"] = reverse("admin:articles_article_change", args=[row["article_id"]])
-        row["origin"] = Mention.Origin(row["origin"]).label
+        row["origin"] = str(Mention.Origin(row["origin"]).label)
     return mentions
 
 

@@ -238,7 +238,7 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("kinds"))
     def kind_labels(self, story: Story) -> str:
         kinds = sorted(story.kinds, key=lambda kind: versions.STAGE.get(kind, 40))
-        return ", ".join(Article.VersionKind(kind).label for kind in kinds)
+        return ", ".join(str(Article.VersionKind(kind).label) for kind in kinds)
 
     @admin.display(description=_("first version"), ordering="first_day")
     def first_day(self, story: Story):
