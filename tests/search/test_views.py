@@ -176,3 +176,15 @@ def test_a_result_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         html = page(reader, q="Afrique OR Syrie")
     assert html.count('class="result"') == 20
+
+
+def test_the_results_page_in_english_on_request(reader, search_db):
+    response = reader.get(URL, {"q": "médecins"}, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for english in ("Save this search", "Export as CSV", "Relevance", "People", "How to search"):
+        assert english in html
+    for french in ("Enregistrer cette recherche", "Pertinence", "Personnes", "Comment chercher"):
+        assert french not in html
+    french = page(reader, q="médecins")
+    assert "Enregistrer cette recherche" in french and "Save this search" not in french
