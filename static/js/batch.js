@@ -4,8 +4,6 @@
   const root = document.getElementById("batch");
   if (!root) return;
   const url = root.dataset.statusUrl;
-  const labels = { imported: "Importé", rejected: "Rejeté" };
-  const states = { pending: "En attente", running: "En cours", done: "Terminé", failed: "Échec" };
 
   function cell(row, text) {
     const td = document.createElement("td");
@@ -16,7 +14,7 @@
   function render(data) {
     document.getElementById("batch-progress").value = data.progress;
     document.getElementById("batch-percent").textContent = data.progress + " %";
-    document.getElementById("batch-state").textContent = states[data.status] || data.status;
+    document.getElementById("batch-state").textContent = data.status_label;
     document.getElementById("batch-files").textContent = data.files_done + "/" + data.files_total;
     document.getElementById("batch-articles").textContent = data.articles_created;
     document.getElementById("batch-duplicates").textContent = data.duplicates;
@@ -26,7 +24,7 @@
     for (const file of data.files) {
       const row = document.createElement("tr");
       row.className = file.status;
-      [file.name, labels[file.status] || file.status, file.encoding, file.articles,
+      [file.name, file.status_label, file.encoding, file.articles,
         file.duplicates, file.reason].forEach((value) => cell(row, value));
       body.appendChild(row);
     }
