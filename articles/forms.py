@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from articles.decoding import ENCODINGS
 from articles.models import Source
@@ -26,23 +27,27 @@ class UploadForm(forms.Form):
                 "application/xml,application/zip"
             }
         ),
-        help_text="Dispatches in plain text, NewsML 1.2, NewsML-G2, NITF or IPTC 7901, "
-        "or a zip of them.",
+        label=_("Files"),
+        help_text=_(
+            "Dispatches in plain text, NewsML 1.2, NewsML-G2, NITF or IPTC 7901, or a zip of them."
+        ),
     )
     source = forms.CharField(
         max_length=100,
         initial="AFP",
-        help_text="The agency or paper the dispatches come from (AFP, Reuters, …).",
+        label=_("Source"),
+        help_text=_("The agency or paper the dispatches come from (AFP, Reuters, …)."),
     )
     encoding = forms.ChoiceField(
         choices=[(e, e) for e in ENCODINGS],
         initial="auto",
-        help_text="Leave on auto unless a file is reported in the wrong encoding.",
+        label=_("Encoding"),
+        help_text=_("Leave on auto unless a file is reported in the wrong encoding."),
     )
 
     def clean_source(self) -> Source:
         name = " ".join(self.cleaned_data["source"].split())
         if not name:
-            raise forms.ValidationError("Name the source of these dispatches.")
+            raise forms.ValidationError(_("Name the source of these dispatches."))
         source = Source.objects.filter(name__iexact=name).first()
         return source or Source(name=name)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Coalesce, Substr, TruncDate, TruncMonth
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from articles.diffing import word_diff
 from articles.models import Article, Entity, ImportBatch, Mention, Quote
@@ -120,8 +121,10 @@ def version_label(article: Article) -> str:
     """The version kind as the wire says it: « Urgent », « 2e lead », « Rectificatif »."""
     if article.version_kind == Article.VersionKind.LEAD and article.version_number:
         number = article.version_number
-        return f"{number}{'er' if number == 1 else 'e'} lead"
-    return Article.VersionKind(article.version_kind).label
+        if number == 1:
+            return gettext("1st lead")
+        return gettext("Lead %(number)s") % {"number": number}
+    return str(Article.VersionKind(article.version_kind).label)
 
 
 @dataclass

@@ -156,6 +156,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(
         {
             "status": batch.status,
+            "status_label": batch.get_status_display(),
             "progress": batch.progress_percent,
             "files_total": batch.files_total,
             "files_done": batch.files_done,
@@ -168,6 +169,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
                 {
                     "name": f.name,
                     "status": f.status,
+                    "status_label": f.get_status_display(),
                     "encoding": f.encoding,
                     "articles": f.articles_created,
                     "duplicates": f.duplicates,

@@ -1,6 +1,7 @@
 """The search form: a GET form, so every result page is a permalink."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from search.query import (
     FILTER_FIELDS,
@@ -13,33 +14,35 @@ from search.query import (
 
 MAX_FILTERS = 20
 MAX_FILTER_LENGTH = 300
-SORT_CHOICES = list(zip(SORTS, ("Pertinence", "Plus récentes", "Plus anciennes"), strict=True))
+SORT_CHOICES = list(zip(SORTS, (_("Relevance"), _("Newest"), _("Oldest")), strict=True))
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Rechercher",
+        label=_("Search for"),
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={
             "max_length": (
-                "Votre recherche est trop longue (%(show_value)d caractères) : "
-                "%(limit_value)d caractères au plus."
+                _(
+                    "Your search is too long (%(show_value)d characters): "
+                    "%(limit_value)d characters at most."
+                )
             )
         },
         widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "size": 50}),
     )
     date_from = forms.DateField(
-        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    sort = forms.ChoiceField(label="Tri", choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
     # Results are collapsed by story unless ?versions=toutes.
     versions = forms.ChoiceField(
-        label="Versions",
-        choices=[("", "Une par histoire"), ("toutes", "Toutes les versions")],
+        label=_("Versions"),
+        choices=[("", _("One per story")), ("toutes", _("Every version"))],
         required=False,
     )
     # The results as dispatches (default) or as their quotations (?vue=citations).
@@ -49,7 +52,7 @@ class SearchForm(forms.Form):
     # The Citations view's speaker filter: an entity's slug.
     auteur = forms.CharField(label="Auteur", required=False, max_length=320)
     # The export leaves annulled dispatches out unless ?annulees=1.
-    annulees = forms.BooleanField(label="Avec les dépêches annulées", required=False)
+    annulees = forms.BooleanField(label=_("With the annulled dispatches"), required=False)
 
     def clean_q(self) -> str:
         """Refuse the operators no engine would run (a*, NEAR/999…), with the reason."""
@@ -64,7 +67,7 @@ class SearchForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("La date de début est postérieure à la date de fin.")
+            raise forms.ValidationError(_("The start date is after the end date."))
         return data
 
     def filters(self) -> tuple[tuple[str, str], ...]:

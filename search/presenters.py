@@ -11,6 +11,7 @@ from django.template.defaultfilters import date as format_date
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from articles.models import Article
 from articles.selectors import version_label
@@ -18,25 +19,26 @@ from search.query import FILTER_FIELDS, SearchHits, SearchRequest
 from search.services import Result
 
 FACET_LABELS = {
-    "person": "Personnes",
-    "place": "Lieux",
-    "org": "Organisations",
-    "source": "Sources",
-    "misc": "Divers",
+    "person": gettext_lazy("People"),
+    "place": gettext_lazy("Places"),
+    "org": gettext_lazy("Organisations"),
+    "source": gettext_lazy("Sources"),
+    "misc": gettext_lazy("Miscellaneous"),
 }
+# Django's month abbreviations, in French as the press writes them (Django says « jan. »).
 MONTHS = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
+    pgettext_lazy("abbrev. month", "Jan."),
+    pgettext_lazy("abbrev. month", "Feb."),
+    pgettext_lazy("abbrev. month", "March"),
+    pgettext_lazy("abbrev. month", "April"),
+    pgettext_lazy("abbrev. month", "May"),
+    pgettext_lazy("abbrev. month", "June"),
+    pgettext_lazy("abbrev. month", "July"),
+    pgettext_lazy("abbrev. month", "Aug."),
+    pgettext_lazy("abbrev. month", "Sept."),
+    pgettext_lazy("abbrev. month", "Oct."),
+    pgettext_lazy("abbrev. month", "Nov."),
+    pgettext_lazy("abbrev. month", "Dec."),
 )
 MONTHLY_SPAN = 36
 
@@ -153,7 +155,7 @@ def active_filters(request: SearchRequest, link: Permalink) -> list[ActiveFilter
         start = request.date_from.strftime("%d/%m/%Y") if request.date_from else "…"
         end = request.date_to.strftime("%d/%m/%Y") if request.date_to else "…"
         remove = link.url(replace={"date_from": "", "date_to": ""})
-        chips.append(ActiveFilter("Dates", f"{start} – {end}", remove))
+        chips.append(ActiveFilter(gettext("Dates"), f"{start} – {end}", remove))
     return chips
 
 
@@ -180,14 +182,14 @@ def histogram(months: dict[int, int], link: Permalink) -> tuple[str, list[Bar]]:
             end_day = calendar.monthrange(year, index + 1)[1]
             start, end = date(year, index + 1, 1), date(year, index + 1, end_day)
             periods.append((f"{MONTHS[index]} {year}", months.get(month, 0), start, end))
-        granularity = "mois"
+        granularity = gettext("month")
     else:
         years: dict[int, int] = {}
         for month, count in months.items():
             years[1970 + month // 12] = years.get(1970 + month // 12, 0) + count
         for year in range(min(years), max(years) + 1):
             periods.append((str(year), years.get(year, 0), date(year, 1, 1), date(year, 12, 31)))
-        granularity = "année"
+        granularity = gettext("year")
     tallest = max(count for _, count, _, _ in periods)
     bars = [
         Bar(
@@ -229,7 +231,11 @@ def pagination(total: int, page: int, per_page: int, link: Permalink) -> Paginat
 
 def sort_links(link: Permalink, current: str, has_query: bool) -> list[tuple[str, str, bool]]:
     """(label, url, active) for each sort order; relevance only means something with words."""
-    labels = {"relevance": "Pertinence", "newest": "Plus récentes", "oldest": "Plus anciennes"}
+    labels = {
+        "relevance": gettext("Relevance"),
+        "newest": gettext("Newest"),
+        "oldest": gettext("Oldest"),
+    }
     return [
         (label, link.url(replace={"sort": key}), key == current)
         for key, label in labels.items()
@@ -252,16 +258,17 @@ def version_badges(result: Result) -> SafeString:
     versions = result.versions
     parts = []
     if versions.annulled:
-        parts.append('<span class="version-badge annulled">Annulée</span>')
+        parts.append(f'<span class="version-badge annulled">{escape(gettext("Annulled"))}</span>')
     if versions.corrected_by:
         parts.append(
             f'<a class="version-badge corrected" href="{escape(result.corrected_url)}">'
-            "Rectifiée</a>"
+            f"{escape(gettext('Corrected'))}</a>"
         )
     language = result.article.language
     if language and language != "fr":
         parts.append(
-            f'<span class="language" lang="{escape(language)}" title="Langue de la dépêche">'
+            f'<span class="language" lang="{escape(language)}" '
+            f'title="{escape(gettext("Language of the dispatch"))}">'
             f"{escape(language.upper())}</span>"
         )
     if versions.kind != Article.VersionKind.ORIGINAL:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
 
+from django.utils.translation import gettext
 from whoosh import qparser, query
 from whoosh.qparser import QueryParserError
 
@@ -82,8 +83,10 @@ def check_syntax(text: str) -> None:
     """Raise QuerySyntaxError for unbalanced quotes or parentheses and dangling operators."""
     if text.count('"') % 2:
         raise QuerySyntaxError(
-            "Un guillemet n'est pas refermé : une expression exacte s'écrit entre deux "
-            'guillemets, par exemple "État islamique".'
+            gettext(
+                "A quote mark is not closed: an exact phrase goes between two quote marks, "
+                'for instance "État islamique".'
+            )
         )
     depth = 0
     for char in _QUOTED.sub("", text):
@@ -91,9 +94,7 @@ def check_syntax(text: str) -> None:
         if depth < 0:
             break
     if depth:
-        raise QuerySyntaxError(
-            "Les parenthèses ne sont pas équilibrées : chaque ( a besoin d'une )."
-        )
+        raise QuerySyntaxError(gettext("The brackets are not balanced: every ( needs a )."))
     words = normalise_operators(_QUOTED.sub('""', text)).split()
     dangling = words and (words[0] in ("AND", "OR") or words[-1] in _OPERATORS)
     # Two operators in a row ("NOT NOT Alep", "NOT -Alep", "Syrie OR AND Alep"); only
@@ -104,15 +105,20 @@ def check_syntax(text: str) -> None:
     )
     if dangling or doubled:
         raise QuerySyntaxError(
-            "Un opérateur (AND, OR, NOT) n'a rien à relier : écrivez un mot de chaque côté "
-            "de OR, un mot après NOT, et jamais deux opérateurs de suite."
+            gettext(
+                "An operator (AND, OR, NOT) has nothing to join: write a word on each side of "
+                "OR, a word after NOT, and never two operators in a row."
+            )
         )
     match = _FIELD_PREFIX.search(_QUOTED.sub('""', text))
     prefixes = set(FIELD_ALIASES) | {alias for names in FIELD_ALIASES.values() for alias in names}
     if match and match.group(1).lower() in prefixes:
         raise QuerySyntaxError(
-            f"« {match.group(1)}: » attend une valeur collée aux deux-points, par exemple "
-            f'{match.group(1)}:"Bachar al-Assad".'
+            gettext(
+                "« %(prefix)s: » expects a value right after the colon, for instance "
+                '%(prefix)s:"Bachar al-Assad".'
+            )
+            % {"prefix": match.group(1)}
         )
     check_operators(text)
 
@@ -154,8 +160,10 @@ def parse_words(parser: qparser.QueryParser, text: str) -> query.Query | None:
         raise
     except Exception as error:  # Whoosh's parser fails on odd input with IndexError & co.
         raise QuerySyntaxError(
-            "La recherche n'a pas pu être lue : vérifiez les opérateurs, guillemets et "
-            "parenthèses (voir « Comment chercher »)."
+            gettext(
+                "The search could not be read: check the operators, quote marks and brackets "
+                "(see « How to search »)."
+            )
         ) from error
     if parsed is query.NullQuery:
         return None

@@ -13,6 +13,7 @@ from django.db.models import Count, Subquery
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from haystack import connections
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from whoosh.qparser import QueryParser, QueryParserError
@@ -52,7 +53,9 @@ def engine_call(backend) -> Iterator[None]:
     try:
         yield
     except QueryParserError as error:
-        raise QuerySyntaxError(f"La recherche n'a pas pu être lue : {error}") from error
+        raise QuerySyntaxError(
+            gettext("The search could not be read: %(error)s") % {"error": error}
+        ) from error
     except (IndexUnavailable, QuerySyntaxError):
         raise
     except backend.engine_errors as error:
@@ -185,7 +188,7 @@ def search_articles(request: SearchRequest) -> SearchOutcome:
         outcome.unavailable = not outcome.empty_archive
         return outcome
     except EngineUnavailable:
-        outcome.error = "Le moteur de recherche ne répond pas : réessayez dans un moment."
+        outcome.error = gettext("The search engine does not answer: try again in a moment.")
         outcome.engine_failed = True
         return outcome
     outcome.results = load_results(outcome.hits.ids, outcome.hits.terms, collapse=request.collapse)

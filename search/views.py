@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from search import presenters, quotations, services
@@ -22,7 +23,9 @@ def _page_number(raw: str | None) -> tuple[int, str]:
     except ValueError:
         number = 0
     if number < 1:
-        return 1, f"« {raw[:20]} » n'est pas un numéro de page : voici la première page."
+        return 1, gettext("« %(raw)s » is not a page number: here is the first page.") % {
+            "raw": raw[:20]
+        }
     return number, ""
 
 
@@ -115,7 +118,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     except (services.IndexUnavailable, services.EngineUnavailable):
         return HttpResponse(
-            "L'index de recherche est en cours de reconstruction : réessayez dans un moment.",
+            gettext("The search index is being rebuilt: try again in a moment."),
             status=503,
             content_type="text/plain; charset=utf-8",
         )

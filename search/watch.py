@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from articles.models import Article
 from search.models import AlertDigest, SavedSearch, SavedSearchMatch, WatchState
@@ -351,8 +352,11 @@ def build_message(digest: AlertDigest):
         "count": len(found),
         "manage_url": absolute(reverse("search:saved")),
     }
-    plural = "s" if len(found) > 1 else ""
-    subject = f"Vos alertes : {len(found)} dépêche{plural} ({digest.get_frequency_display()})"
+    subject = ngettext(
+        "Your alerts: %(count)d dispatch (%(frequency)s)",
+        "Your alerts: %(count)d dispatches (%(frequency)s)",
+        len(found),
+    ) % {"count": len(found), "frequency": digest.get_frequency_display()}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("search/alert_email.txt", context),

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,9 +27,13 @@ class SavedSearchForm(forms.ModelForm):
     class Meta:
         model = SavedSearch
         fields = ["name", "frequency", "query_string"]
-        labels = {"name": "Nom", "frequency": "Alertes par courriel", "query_string": "Recherche"}
+        labels = {
+            "name": _("Name"),
+            "frequency": _("Email alerts"),
+            "query_string": _("Search"),
+        }
         help_texts = {
-            "query_string": "Les paramètres de la page de résultats (mots, filtres, dates, tri)."
+            "query_string": _("The results page's parameters (words, filters, dates, sort).")
         }
         widgets = {"query_string": forms.TextInput(attrs={"size": 60})}
 
@@ -42,14 +48,16 @@ class SavedSearchForm(forms.ModelForm):
         try:
             watch.saved_request(text)
         except watch.BrokenSearch as error:
-            raise forms.ValidationError(f"Cette recherche ne se lit pas : {error}") from error
+            raise forms.ValidationError(
+                gettext("This search does not read: %(error)s") % {"error": error}
+            ) from error
         return text
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         taken = SavedSearch.objects.filter(user=self.user, name=name).exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError("Vous avez déjà une recherche de ce nom.")
+            raise forms.ValidationError(gettext("You already have a search of this name."))
         return name
 
 
@@ -67,9 +75,9 @@ def save_search(request: HttpRequest) -> HttpResponse:
         try:
             search.save()
         except IntegrityError:
-            form.add_error("name", "Vous avez déjà une recherche de ce nom.")
+            form.add_error("name", gettext("You already have a search of this name."))
         else:
-            messages.success(request, f"Recherche « {search.name} » enregistrée.")
+            messages.success(request, gettext("Search « %(name)s » saved.") % {"name": search.name})
             return redirect("search:saved")
     return render(request, "search/saved_edit.html", {"form": form, "search": None}, status=400)
 
@@ -100,7 +108,7 @@ def edit_saved(request: HttpRequest, pk: int) -> HttpResponse:
         search = form.save(commit=False)
         search.broken = ""  # a query that reads again works again
         search.save()
-        messages.success(request, f"Recherche « {search.name} » modifiée.")
+        messages.success(request, gettext("Search « %(name)s » changed.") % {"name": search.name})
         return redirect("search:saved")
     return render(request, "search/saved_edit.html", {"form": form, "search": search})
 
@@ -109,7 +117,7 @@ def edit_saved(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_saved(request: HttpRequest, pk: int) -> HttpResponse:
     search = _owned(request, pk)
     search.delete()
-    messages.success(request, f"Recherche « {search.name} » supprimée.")
+    messages.success(request, gettext("Search « %(name)s » deleted.") % {"name": search.name})
     return redirect("search:saved")
 
 
@@ -117,7 +125,7 @@ def delete_saved(request: HttpRequest, pk: int) -> HttpResponse:
 def new_feed_token(request: HttpRequest, pk: int) -> HttpResponse:
     search = _owned(request, pk)
     SavedSearch.objects.filter(pk=search.pk).update(feed_token=_feed_token())
-    messages.success(request, "Nouvelle adresse de flux : l'ancienne ne fonctionne plus.")
+    messages.success(request, gettext("New feed address: the old one no longer works."))
     return redirect("search:saved")
 
 
@@ -150,8 +158,8 @@ class SavedSearchFeed(Feed):
 
     def subtitle(self, search: SavedSearch) -> str:
         if search.broken:
-            return f"Recherche cassée : {search.broken}"
-        return "Les dernières dépêches de cette recherche enregistrée."
+            return gettext("Broken search: %(reason)s") % {"reason": search.broken}
+        return gettext("The latest dispatches of this saved search.")
 
     def link(self, search: SavedSearch) -> str:
         return reverse("search:search") + "?" + search.query_string

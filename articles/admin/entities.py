@@ -10,10 +10,11 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QueryS
 from django.db.models.functions import Coalesce, Greatest, Substr
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import curation
 from articles.curation import CurationError
@@ -73,7 +74,7 @@ def latest_mentions(entity: Entity, limit: int = LATEST_MENTIONS) -> list[dict]:
         after = re.match(rf"\S*(?:\s+\S+){{0,{CONTEXT_WORDS}}}", after)[0]
         row["before"], row["after"] = _SPACES.sub(" ", before), _SPACES.sub(" ", after)
         row["url"] = reverse("admin:articles_article_change", args=[row["article_id"]])
-        row["origin"] = Mention.Origin(row["origin"]).label
+        row["origin"] = str(Mention.Origin(row["origin"]).label)
     return mentions
 
 
@@ -89,11 +90,11 @@ def _with_names(entities: list[Entity]) -> list[Entity]:
 
 
 class ReviewFilter(admin.SimpleListFilter):
-    title = "relecture"
+    title = _("review")
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("unreviewed", "À relire"), ("reviewed", "Relue")]
+        return [("unreviewed", _("To review")), ("reviewed", _("Reviewed"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("unreviewed", "reviewed"):
@@ -107,8 +108,8 @@ class EntityAliasInline(admin.TabularInline):
     can_delete = False
     fields = ["surface", "kind", "curated", "split"]
     readonly_fields = fields
-    verbose_name = "nom"
-    verbose_name_plural = "noms (alias)"
+    verbose_name = _("name")
+    verbose_name_plural = _("names (aliases)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -122,17 +123,19 @@ class EntityAliasInline(admin.TabularInline):
     @admin.display(description="")
     def split(self, alias: EntityAlias) -> str:
         if alias.key == normalize_form(alias.entity.name):
-            return "nom principal"
+            return gettext("main name")
         url = reverse("admin:articles_entity_split", args=[alias.entity_id, alias.pk])
-        return format_html('<a href="{}">séparer en entité à part…</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("split into an entity of its own…"))
 
 
 class EntityForm(forms.ModelForm):
     new_alias = forms.CharField(
-        label="Ajouter un nom",
+        label=_("Add a name"),
         required=False,
         max_length=300,
-        help_text="Un autre nom de cette entité (« Daech ») : l'étiqueteur le cherchera partout.",
+        help_text=_(
+            "Another name of this entity (« Daech »): the tagger will look for it everywhere."
+        ),
     )
 
     class Meta:
@@ -147,7 +150,9 @@ class EntityForm(forms.ModelForm):
             owners = EntityAlias.objects.filter(kind=entity.kind, key=normalize_form(name))
             if owner := owners.exclude(entity=entity).select_related("entity").first():
                 self.add_error(
-                    "name", f"« {name} » désigne déjà « {owner.entity} » : fusionnez-les."
+                    "name",
+                    gettext("« %(name)s » already names « %(owner)s »: merge them.")
+                    % {"name": name, "owner": owner.entity},
                 )
         clashes = (
             "kind" in self.changed_data
@@ -158,18 +163,21 @@ class EntityForm(forms.ModelForm):
             names = ", ".join(f"« {e} »" for e in clashes)
             self.add_error(
                 "kind",
-                f"Un de ses noms désigne déjà {names} comme {Entity.Kind(kind).label} : "
-                "utilisez l'action « Changer le type » avec la fusion, ou fusionnez-les.",
+                gettext(
+                    "One of its names already names %(names)s as %(kind)s: use the "
+                    "« Change the kind » action with merging, or merge them."
+                )
+                % {"names": names, "kind": Entity.Kind(kind).label},
             )
         return data
 
 
 class RelabelForm(forms.Form):
-    kind = forms.ChoiceField(label="Nouveau type", choices=Entity.Kind.choices)
+    kind = forms.ChoiceField(label=_("New kind"), choices=Entity.Kind.choices)
     merge_on_clash = forms.BooleanField(
-        label="Fusionner en cas de doublon",
+        label=_("Merge on a clash"),
         required=False,
-        help_text="Si une entité de ce type porte déjà un de ces noms, elle reprend tout.",
+        help_text=_("If an entity of this kind already has one of these names, it takes all."),
     )
 
 
@@ -199,15 +207,15 @@ class EntityAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # "not an entity" and merges remove entities, with a record
 
-    @admin.display(description="noms", ordering="alias_count")
+    @admin.display(description=_("names"), ordering="alias_count")
     def alias_count(self, entity: Entity) -> int:
         return entity.alias_count
 
-    @admin.display(description="mentions", ordering="mention_count")
+    @admin.display(description=_("mentions"), ordering="mention_count")
     def mention_count(self, entity: Entity) -> int:
         return entity.mention_count
 
-    @admin.display(description="dépêches", ordering="article_count")
+    @admin.display(description=_("dispatches"), ordering="article_count")
     def article_count(self, entity: Entity) -> int:
         return entity.article_count
 
@@ -284,14 +292,20 @@ class EntityAdmin(admin.ModelAdmin):
         ).count()
         return self._confirm(
             request,
-            title=f"Séparer « {alias.surface} » de « {alias.entity} »",
+            title=gettext("Split « %(alias)s » from « %(entity)s »")
+            % {"alias": alias.surface, "entity": alias.entity},
             intro=[
-                f"« {alias.surface} » deviendra une entité à part ({alias.get_kind_display()}), "
-                f"avec {count} mention{pluralize(count)}, et l'étiqueteur la reconnaîtra "
-                "désormais pour elle-même.",
+                ngettext(
+                    "« %(alias)s » will become an entity of its own (%(kind)s), with %(count)d "
+                    "mention, and the tagger will recognise it for itself from now on.",
+                    "« %(alias)s » will become an entity of its own (%(kind)s), with %(count)d "
+                    "mentions, and the tagger will recognise it for itself from now on.",
+                    count,
+                )
+                % {"alias": alias.surface, "kind": alias.get_kind_display(), "count": count},
             ],
             entities=_with_names(list(with_counts(Entity.objects.filter(pk=entity_id)))),
-            submit="Séparer",
+            submit=gettext("Split"),
             cancel_url=self._change_url(entity_id),
         )
 
@@ -327,37 +341,39 @@ class EntityAdmin(admin.ModelAdmin):
 
     # -- actions on the list
 
-    @admin.action(description="Fusionner les entités sélectionnées…", permissions=["change"])
+    @admin.action(description=_("Merge the selected entities…"), permissions=["change"])
     def merge_entities(self, request, queryset):
         # The most mentioned, then the fullest name, is usually the one to keep.
         entities = sorted(queryset, key=lambda e: (-e.mention_count, -len(e.name), e.name))
         if len(entities) < 2:
-            self.message_user(request, "Sélectionnez au moins deux entités.", messages.WARNING)
+            self.message_user(request, gettext("Select at least two entities."), messages.WARNING)
             return None
         if "post" in request.POST:
             keep = next((e for e in entities if str(e.pk) == request.POST.get("keep")), None)
             if keep is None:
-                self.message_user(request, "Choisissez l'entité à garder.", messages.ERROR)
+                self.message_user(request, gettext("Choose the entity to keep."), messages.ERROR)
             else:
                 others = [e for e in entities if e.pk != keep.pk]
                 return self._apply(request, curation.merge, keep=keep, others=others)
         return self._confirm(
             request,
-            title="Fusionner des entités",
+            title=gettext("Merge entities"),
             intro=[
-                "Choisissez l'entité à garder. Les mentions, les noms et l'historique des autres "
-                "lui seront rattachés ; leurs noms deviendront des alias que l'étiqueteur "
-                "cherchera dans chaque dépêche. La fusion peut être annulée depuis l'historique."
+                gettext(
+                    "Choose the entity to keep. The others' mentions, names and history will "
+                    "move to it; their names will become aliases the tagger looks for in every "
+                    "dispatch. The merge can be undone from the history."
+                )
             ],
             entities=_with_names(entities),
             choose_keep=True,
             default_keep=entities[0].pk,
             action="merge_entities",
-            submit="Fusionner",
+            submit=gettext("Merge"),
             cancel_url=request.get_full_path(),
         )
 
-    @admin.action(description="Pas une entité (rejeter ces noms)…", permissions=["change"])
+    @admin.action(description=_("Not an entity (reject these names)…"), permissions=["change"])
     def reject_entities(self, request, queryset):
         entities = _with_names(list(queryset))
         if "post" in request.POST:
@@ -368,19 +384,21 @@ class EntityAdmin(admin.ModelAdmin):
             return None
         return self._confirm(
             request,
-            title="Pas une entité",
+            title=gettext("Not an entity"),
             intro=[
-                "Ces noms seront rejetés partout : leurs mentions trouvées par la machine "
-                "disparaissent de l'archive et l'étiqueteur ne les proposera plus. Les mentions "
-                "ajoutées à la main par la rédaction restent."
+                gettext(
+                    "These names will be rejected everywhere: their mentions found by the machine "
+                    "leave the archive and the tagger will not suggest them again. Mentions the "
+                    "desk added by hand stay."
+                )
             ],
             entities=entities,
             action="reject_entities",
-            submit="Rejeter ces noms",
+            submit=gettext("Reject these names"),
             cancel_url=request.get_full_path(),
         )
 
-    @admin.action(description="Changer le type…", permissions=["change"])
+    @admin.action(description=_("Change the kind…"), permissions=["change"])
     def relabel_entities(self, request, queryset):
         entities = list(queryset)
         form = RelabelForm(request.POST if "post" in request.POST else None)
@@ -397,15 +415,17 @@ class EntityAdmin(admin.ModelAdmin):
             return None
         return self._confirm(
             request,
-            title="Changer le type",
+            title=gettext("Change the kind"),
             intro=[
-                "Les entités et tous leurs noms prennent le nouveau type ; l'étiqueteur les "
-                "reconnaîtra désormais avec ce type."
+                gettext(
+                    "The entities and all their names take the new kind; the tagger will "
+                    "recognise them with this kind from now on."
+                )
             ],
             entities=_with_names(entities),
             action="relabel_entities",
             form=form,
-            submit="Changer le type",
+            submit=gettext("Change the kind"),
             cancel_url=request.get_full_path(),
         )
 

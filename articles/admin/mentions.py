@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import curation
 from articles.admin.quotes import QuoteInline
@@ -23,7 +25,7 @@ class MentionInline(admin.TabularInline):
     readonly_fields = ["surface", "start", "origin"]
     autocomplete_fields = ["entity"]
     ordering = ["start"]
-    verbose_name_plural = "mentions (changer l'entité, ou cocher « rejected » pour la rejeter)"
+    verbose_name_plural = _("mentions (change the entity, or tick « rejected » to reject one)")
 
     def has_add_permission(self, request, obj=None):
         return False  # added with the form above, which finds the offsets
@@ -31,26 +33,26 @@ class MentionInline(admin.TabularInline):
 
 class ArticleForm(forms.ModelForm):
     mention_surface = forms.CharField(
-        label="Texte",
+        label=_("Text"),
         required=False,
         max_length=300,
-        help_text="Tel qu'il est écrit dans la dépêche.",
+        help_text=_("As written in the dispatch."),
     )
     mention_entity = forms.ModelChoiceField(
-        label="Entité existante",
+        label=_("Existing entity"),
         queryset=Entity.objects.all(),
         required=False,
         widget=AutocompleteSelect(Mention._meta.get_field("entity"), admin.site),
     )
     mention_kind = forms.ChoiceField(
-        label="ou nouvelle entité : type",
+        label=_("or a new entity: kind"),
         choices=[("", "—"), *Entity.Kind.choices],
         required=False,
     )
-    mention_name = forms.CharField(label="et nom", required=False, max_length=300)
+    mention_name = forms.CharField(label=_("and name"), required=False, max_length=300)
     mention_every = forms.TypedChoiceField(
-        label="Où",
-        choices=[("", "la première occurrence"), ("1", "toutes les occurrences")],
+        label=_("Where"),
+        choices=[("", _("the first occurrence")), ("1", _("every occurrence"))],
         coerce=bool,
         empty_value=False,
         required=False,
@@ -67,17 +69,20 @@ class ArticleForm(forms.ModelForm):
         new = bool(data.get("mention_kind") or data.get("mention_name", "").strip())
         if not surface:
             if data.get("mention_entity") or new:
-                self.add_error("mention_surface", "Indiquez le texte de la mention.")
+                self.add_error("mention_surface", gettext("Give the mention's text."))
             return data
         if not curation.occurrences(self.instance.body, surface):
-            self.add_error("mention_surface", f"« {surface} » n'apparaît pas dans cette dépêche.")
+            self.add_error(
+                "mention_surface",
+                gettext("« %(surface)s » does not appear in this dispatch.") % {"surface": surface},
+            )
         if bool(data.get("mention_entity")) == new:
             self.add_error(
                 "mention_entity",
-                "Choisissez une entité existante, ou le type et le nom d'une nouvelle.",
+                gettext("Choose an existing entity, or the kind and name of a new one."),
             )
         elif new and not (data.get("mention_kind") and data.get("mention_name", "").strip()):
-            self.add_error("mention_name", "Une nouvelle entité a besoin d'un type et d'un nom.")
+            self.add_error("mention_name", gettext("A new entity needs a kind and a name."))
         return data
 
 
@@ -101,7 +106,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ARTICLE_FIELDS}),
         (
-            "Ajouter une mention",
+            _("Add a mention"),
             {
                 "fields": [
                     "mention_surface",

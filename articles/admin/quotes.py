@@ -11,6 +11,8 @@ from django.db.models.functions import Substr
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from articles.curation import CurationError
 from articles.curation.quotes import change_quote_speaker, reject_quote
@@ -66,11 +68,11 @@ class QuoteAdmin(QuotePermissions, admin.ModelAdmin):
     def get_queryset(self, request):
         return with_words(super().get_queryset(request).select_related("article", "speaker"))
 
-    @admin.display(description="citation")
+    @admin.display(description=_("quote"))
     def quoted_words(self, quote: Quote) -> str:
         return format_html("« {} »", _words(quote))
 
-    @admin.display(description="dépêche", ordering="article__published_on")
+    @admin.display(description=_("dispatch"), ordering="article__published_on")
     def dispatch(self, quote: Quote) -> str:
         url = reverse("articles:detail", args=[quote.article_id])
         return format_html('<a href="{}#q-{}">{}</a>', url, quote.pk, quote.article.title)
@@ -94,7 +96,7 @@ class QuoteAdmin(QuotePermissions, admin.ModelAdmin):
             return  # the correction was refused: do not also say it was saved
         super().message_user(request, message, level, *args, **kwargs)
 
-    @admin.action(description="Rejeter les citations sélectionnées", permissions=["change"])
+    @admin.action(description=_("Reject the selected quotes"), permissions=["change"])
     def reject_quotes(self, request, queryset):
         done = 0
         for quote in queryset.filter(rejected=False):
@@ -103,11 +105,14 @@ class QuoteAdmin(QuotePermissions, admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                f"{done} citation{'s' if done > 1 else ''} rejetée{'s' if done > 1 else ''}.",
+                ngettext("%(count)d quote rejected.", "%(count)d quotes rejected.", done)
+                % {"count": done},
                 messages.SUCCESS,
             )
         elif not queryset.filter(rejected=False).exists():
-            self.message_user(request, "Ces citations sont déjà rejetées.", messages.WARNING)
+            self.message_user(
+                request, gettext("These quotes are already rejected."), messages.WARNING
+            )
 
     def _apply(self, request, service, *, quiet: bool = False, **kwargs) -> bool:
         try:
@@ -130,7 +135,7 @@ class QuoteInline(QuotePermissions, admin.TabularInline):
     fields = ["quoted_words", "speaker", "verb", "origin", "rejected", "edit"]
     readonly_fields = fields
     ordering = ["start"]
-    verbose_name_plural = "citations (corriger l'auteur ou rejeter depuis la fiche de la citation)"
+    verbose_name_plural = _("quotes (correct the speaker or reject from the quote's own page)")
 
     def get_queryset(self, request):
         return with_words(super().get_queryset(request).select_related("speaker"))
@@ -138,11 +143,11 @@ class QuoteInline(QuotePermissions, admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False  # read-only here
 
-    @admin.display(description="citation")
+    @admin.display(description=_("quote"))
     def quoted_words(self, quote: Quote) -> str:
         return format_html("« {} »", _words(quote))
 
     @admin.display(description="")
     def edit(self, quote: Quote) -> str:
         url = reverse("admin:articles_quote_change", args=[quote.pk])
-        return format_html('<a href="{}">corriger</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("correct"))

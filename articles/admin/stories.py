@@ -18,6 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from articles import stories, versions
 from articles.curation.records import CurationError
@@ -116,7 +118,7 @@ def _report(model_admin, request, service, **kwargs) -> Correction | None:
     return correction
 
 
-@admin.action(description="Sortir de son histoire", permissions=["change"])
+@admin.action(description=_("Take out of its story"), permissions=["change"])
 def split_out_of_story(model_admin, request, queryset):
     """Give each selected dispatch a story of its own, after a confirmation."""
     articles = list(queryset.select_related("source").defer("body").order_by("pk"))
@@ -131,14 +133,15 @@ def split_out_of_story(model_admin, request, queryset):
     return _confirm(
         model_admin,
         request,
-        title="Sortir des dépêches de leur histoire",
+        title=gettext("Take dispatches out of their story"),
         intro=[
-            "Chaque dépêche choisie quitte son histoire pour une histoire à elle seule. "
-            "La rédaction fixe ainsi les histoires concernées : le regroupement automatique "
-            "ne les modifiera plus. La correction peut être annulée depuis la page de "
-            "l'histoire."
+            gettext(
+                "Each chosen dispatch leaves its story for a story of its own. The desk thus "
+                "fixes the stories concerned: automatic grouping will not change them again. "
+                "The correction can be undone from the story's page."
+            )
         ],
-        submit="Sortir de leur histoire",
+        submit=gettext("Take out of their story"),
         action="split_out_of_story",
         rows=[],
         articles=articles,
@@ -153,8 +156,8 @@ class VersionInline(admin.TabularInline):
     fields = ["rank", "version", "dispatch", "source", "published", "state"]
     readonly_fields = fields
     ordering = ["version_rank", "pk"]
-    verbose_name = "version"
-    verbose_name_plural = "versions (dans l'ordre de l'histoire)"
+    verbose_name = _("version")
+    verbose_name_plural = _("versions (in story order)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -165,36 +168,37 @@ class VersionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source").defer("body")
 
-    @admin.display(description="rang")
+    @admin.display(description=_("rank"))
     def rank(self, article: Article) -> int:
         return article.version_rank
 
-    @admin.display(description="version")
+    @admin.display(description=_("version"))
     def version(self, article: Article) -> str:
         return version_label(article)
 
-    @admin.display(description="dépêche")
+    @admin.display(description=_("dispatch"))
     def dispatch(self, article: Article) -> str:
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">page publique</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:articles_article_change", args=[article.pk]),
             article.title,
             article.get_absolute_url(),
+            gettext("public page"),
         )
 
-    @admin.display(description="publiée")
+    @admin.display(description=_("published"))
     def published(self, article: Article) -> str:
         return _when(article.published_at or article.published_on)
 
-    @admin.display(description="état")
+    @admin.display(description=_("state"))
     def state(self, article: Article) -> str:
         states = []
         if article.is_current_version:
-            states.append("version en cours")
+            states.append(gettext("current version"))
         if article.annulled:
-            states.append("annulée")
+            states.append(gettext("annulled"))
         if article.story_pinned:
-            states.append("placée par la rédaction")
+            states.append(gettext("placed by the desk"))
         return ", ".join(states) or "—"
 
 
@@ -223,32 +227,32 @@ class StoryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a story goes when its last version leaves it
 
-    @admin.display(description="titre de la version en cours")
+    @admin.display(description=_("title of the current version"))
     def current_title(self, story: Story) -> str:
         return story.current_title or "—"
 
-    @admin.display(description="versions", ordering="version_count")
+    @admin.display(description=_("versions"), ordering="version_count")
     def version_count(self, story: Story) -> int:
         return story.version_count
 
-    @admin.display(description="types")
+    @admin.display(description=_("kinds"))
     def kind_labels(self, story: Story) -> str:
         kinds = sorted(story.kinds, key=lambda kind: versions.STAGE.get(kind, 40))
-        return ", ".join(Article.VersionKind(kind).label for kind in kinds)
+        return ", ".join(str(Article.VersionKind(kind).label) for kind in kinds)
 
-    @admin.display(description="première version", ordering="first_day")
+    @admin.display(description=_("first version"), ordering="first_day")
     def first_day(self, story: Story):
         return story.first_day
 
-    @admin.display(description="dernière version", ordering="last_day")
+    @admin.display(description=_("last version"), ordering="last_day")
     def last_day(self, story: Story):
         return story.last_day
 
-    @admin.display(description="créée le")
+    @admin.display(description=_("created on"))
     def created(self, story: Story) -> str:
         return _when(story.created_at)
 
-    @admin.display(description="modifiée le")
+    @admin.display(description=_("updated on"))
     def updated(self, story: Story) -> str:
         return _when(story.updated_at)
 
@@ -293,11 +297,11 @@ class StoryAdmin(admin.ModelAdmin):
 
     # -- actions on the list
 
-    @admin.action(description="Fusionner les histoires sélectionnées", permissions=["change"])
+    @admin.action(description=_("Merge the selected stories"), permissions=["change"])
     def merge_selected_stories(self, request, queryset):
         chosen = list(queryset)
         if len(chosen) < 2:
-            self.message_user(request, "Sélectionnez au moins deux histoires.", messages.WARNING)
+            self.message_user(request, gettext("Select at least two stories."), messages.WARNING)
             return None
         story_versions = _versions_of([s.pk for s in chosen])
         # The story that began first is kept: its number is the one journalists saw first.
@@ -311,14 +315,17 @@ class StoryAdmin(admin.ModelAdmin):
         return _confirm(
             self,
             request,
-            title="Fusionner des histoires",
+            title=gettext("Merge stories"),
             intro=[
-                f"Toutes les versions iront dans l'histoire #{keep.pk}, la première commencée ; "
-                "les autres histoires disparaîtront. La rédaction fixe ainsi ces dépêches : le "
-                "regroupement automatique ne les déplacera plus. La fusion peut être annulée "
-                "depuis la page de l'histoire."
+                gettext(
+                    "Every version will go into story #%(number)s, the first begun; the other "
+                    "stories will disappear. The desk thus fixes these dispatches: automatic "
+                    "grouping will not move them again. The merge can be undone from the "
+                    "story's page."
+                )
+                % {"number": keep.pk}
             ],
-            submit="Fusionner",
+            submit=gettext("Merge"),
             action="merge_selected_stories",
             rows=[(story, story_versions[story.pk]) for story in chosen],
             keep=keep,

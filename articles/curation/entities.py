@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from articles import tagging
 from articles.curation.affected import _mentioning, _spelled, articles_with_forms
@@ -36,8 +37,10 @@ def _move_aliases(other: Entity, keep: Entity, merged_ids: list[int]) -> list[di
             alias.delete()
         else:
             raise CurationError(
-                f"« {alias.surface} » désigne déjà « {target.entity} » "
-                f"({target.get_kind_display()}) : incluez-la dans la fusion."
+                gettext(
+                    "« %(name)s » already names « %(other)s » (%(kind)s): include it in the merge."
+                )
+                % {"name": alias.surface, "other": target.entity, "kind": target.get_kind_display()}
             )
         states.append(state)
     return states
@@ -47,11 +50,11 @@ def merge(*, keep: Entity, others: Sequence[Entity], user: User) -> Correction:
     """Move the others' mentions, names and history to keep, then delete them."""
     other_ids = sorted({e.pk for e in others} - {keep.pk})
     if not other_ids:
-        raise CurationError("Choisissez au moins une autre entité à fusionner.")
+        raise CurationError(gettext("Choose at least one other entity to merge."))
     with correcting():
         rows = Entity.objects.select_for_update().in_bulk([keep.pk, *other_ids])
         if len(rows) != len(other_ids) + 1:
-            raise CurationError("Une des entités à fusionner n'existe plus.")
+            raise CurationError(gettext("One of the entities to merge no longer exists."))
         keep = rows[keep.pk]
         snapshots, forms, article_ids = [], set(), set()
         for other in (rows[pk] for pk in other_ids):
@@ -78,7 +81,10 @@ def merge(*, keep: Entity, others: Sequence[Entity], user: User) -> Correction:
         Entity.objects.filter(pk__in=other_ids).delete()
         article_ids.update(articles_with_forms(forms).values_list("pk", flat=True))
         names = ", ".join(f"« {s['name']} »" for s in snapshots)
-        summary = f"{names} fusionné dans « {keep.name} »"
+        summary = gettext("%(names)s merged into « %(keep)s »") % {
+            "names": names,
+            "keep": keep.name,
+        }
         return _correct(
             Action.MERGE, user, keep, summary, retag=article_ids, involved=other_ids,
             before={"entities": snapshots}, after={"name": keep.name, "kind": keep.kind},
@@ -103,14 +109,14 @@ def _restore_aliases(snapshot: dict, entity: Entity, keep: Entity) -> None:
 def undo_merge(*, correction: Correction, user: User) -> Correction:
     """Recreate the entities a merge removed, with their names, mentions and history."""
     with correcting():
-        correction = _lock(Correction, correction.pk, "Cette correction")
+        correction = _lock(Correction, correction.pk, gettext("This correction"))
         if correction.action != Action.MERGE or correction.reverted_by_id:
-            raise CurationError("Seule une fusion pas encore annulée peut être annulée.")
+            raise CurationError(gettext("Only a merge not undone yet can be undone."))
         if correction.entity_id is None:
             raise CurationError(
-                "L'entité conservée n'existe plus : la fusion ne peut être annulée."
+                gettext("The kept entity no longer exists: the merge cannot be undone.")
             )
-        keep = _lock(Entity, correction.entity_id, "L'entité conservée")
+        keep = _lock(Entity, correction.entity_id, gettext("The kept entity"))
         restored, article_ids = [], set()
         for snap in correction.before["entities"]:
             slug = snap["slug"]
@@ -132,7 +138,9 @@ def undo_merge(*, correction: Correction, user: User) -> Correction:
             article_ids.update(articles)
         names = ", ".join(f"« {e.name} »" for e in restored)
         undo = _correct(
-            Action.UNDO_MERGE, user, keep, f"Fusion annulée : {names} séparé de « {keep.name} »",
+            Action.UNDO_MERGE, user, keep,
+            gettext("Merge undone: %(names)s split from « %(keep)s »")
+            % {"names": names, "keep": keep.name},
             retag=article_ids, involved=restored, before={"merge": correction.pk},
             after={"restored": [e.pk for e in restored]},
         )  # fmt: skip
@@ -145,10 +153,10 @@ def rename(*, entity: Entity, name: str, user: User) -> Correction:
     """Change an entity's canonical name; the old name stays an alias."""
     name, _ = _clean(name)
     with correcting():
-        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        entity = _lock(Entity, entity.pk, gettext("The entity « %(name)s »") % {"name": entity})
         old = entity.name
         if name == old:
-            raise CurationError("L'entité porte déjà ce nom.")
+            raise CurationError(gettext("The entity already has this name."))
         EntityAlias.objects.get_or_create(
             kind=entity.kind, key=normalize_form(old), defaults={"entity": entity, "surface": old}
         )
@@ -156,7 +164,8 @@ def rename(*, entity: Entity, name: str, user: User) -> Correction:
         entity.save(update_fields=["name"])
         _ensure_name_alias(entity)
         return _correct(
-            Action.RENAME, user, entity, f"« {old} » renommé « {name} »",
+            Action.RENAME, user, entity,
+            gettext("« %(old)s » renamed « %(new)s »") % {"old": old, "new": name},
             retag=_mentioning(entity), before={"name": old}, after={"name": name},
         )  # fmt: skip
 
@@ -171,24 +180,33 @@ def relabel_clashes(*, entity: Entity, kind: str) -> list[Entity]:
 def relabel(*, entity: Entity, kind: str, user: User, merge_on_clash: bool = False) -> Correction:
     """Change an entity's kind with its aliases; merge into a same-named entity if asked."""
     if kind not in Entity.Kind.values:
-        raise CurationError(f"Type inconnu : {kind}.")
+        raise CurationError(gettext("Unknown kind: %(kind)s.") % {"kind": kind})
     with correcting():
-        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        entity = _lock(Entity, entity.pk, gettext("The entity « %(name)s »") % {"name": entity})
         old = entity.kind
         if kind == old:
-            raise CurationError("L'entité a déjà ce type.")
+            raise CurationError(gettext("The entity already has this kind."))
         clashes = relabel_clashes(entity=entity, kind=kind)
         label = Entity.Kind(kind).label
         if clashes and (not merge_on_clash or len(clashes) > 1):
             names = ", ".join(f"« {e.name} »" for e in clashes)
             raise CurationError(
-                f"Un nom de « {entity.name} » désigne déjà {names} ({label}) : "
-                "fusionnez-les, ou changez le type en acceptant la fusion."
+                gettext(
+                    "A name of « %(name)s » already names %(others)s (%(kind)s): merge them, "
+                    "or change the kind accepting the merge."
+                )
+                % {"name": entity.name, "others": names, "kind": label}
             )
-        summary = f"« {entity.name} » : {Entity.Kind(old).label} → {label}"
+        summary = gettext("« %(name)s »: %(old)s → %(new)s") % {
+            "name": entity.name,
+            "old": Entity.Kind(old).label,
+            "new": label,
+        }
         if clashes:
             _correct(
-                Action.RELABEL, user, clashes[0], f"{summary}, fusionné dans « {clashes[0]} »",
+                Action.RELABEL, user, clashes[0],
+                gettext("%(summary)s, merged into « %(keep)s »")
+                % {"summary": summary, "keep": clashes[0]},
                 retag=(), involved=[entity], before={"kind": old}, after={"kind": kind},
             )  # fmt: skip
             return merge(keep=clashes[0], others=[entity], user=user)
@@ -205,10 +223,12 @@ def relabel(*, entity: Entity, kind: str, user: User, merge_on_clash: bool = Fal
 def split_alias(*, alias: EntityAlias, user: User) -> Correction:
     """Give an alias its own entity, taking the mentions spelled like it."""
     with correcting():
-        alias = _lock(EntityAlias, alias.pk, "Cet alias")
+        alias = _lock(EntityAlias, alias.pk, gettext("This alias"))
         source = alias.entity
         if alias.key == normalize_form(source.name):
-            raise CurationError(f"« {alias.surface} » est le nom de l'entité : renommez-la.")
+            raise CurationError(
+                gettext("« %(name)s » is the entity's name: rename it.") % {"name": alias.surface}
+            )
         slug = tagging._unique_slug(alias.surface, alias.kind)
         entity = Entity.objects.create(kind=alias.kind, name=alias.surface, slug=slug)
         alias.entity, alias.curated = entity, True
@@ -220,7 +240,8 @@ def split_alias(*, alias: EntityAlias, user: User) -> Correction:
         count = moved.update(entity=entity, origin=Mention.Origin.EDITOR)
         return _correct(
             Action.SPLIT, user, entity,
-            f"« {alias.surface} » séparé de « {source.name} » ({count} mentions)",
+            gettext("« %(alias)s » split from « %(entity)s » (%(count)d mentions)")
+            % {"alias": alias.surface, "entity": source.name, "count": count},
             retag=article_ids, involved=[source],
             before={"entity": source.pk, "name": source.name, "alias": _alias_state(alias)},
             after={"mentions": count},
@@ -251,7 +272,8 @@ def reject_form(*, surface: str, user: User) -> Correction:
         orphans.delete()
         return _correct(
             Action.REJECT_FORM, user, None,
-            f"« {surface} » n'est pas une entité ({len(rows)} mentions retirées)",
+            gettext("« %(name)s » is not an entity (%(count)d mentions removed)")
+            % {"name": surface, "count": len(rows)},
             retag={a for a, _ in rows}, involved=involved,
             before={"mentions": len(rows), "aliases": alias_states, "entities": deleted},
             after={"rejected": surface},
@@ -262,11 +284,12 @@ def add_alias(*, entity: Entity, surface: str, user: User) -> Correction:
     """Teach the tagger another name of an entity (lifting a rejection), and apply it."""
     surface, key = _clean(surface)
     with correcting():
-        entity = _lock(Entity, entity.pk, f"L'entité « {entity} »")
+        entity = _lock(Entity, entity.pk, gettext("The entity « %(name)s »") % {"name": entity})
         alias = EntityAlias.objects.filter(kind=entity.kind, key=key).first()
         if alias is not None and alias.entity_id != entity.pk:
             raise CurationError(
-                f"« {surface} » désigne déjà « {alias.entity} » : fusionnez les deux entités."
+                gettext("« %(name)s » already names « %(other)s »: merge the two entities.")
+                % {"name": surface, "other": alias.entity}
             )
         before = _alias_state(alias, curated=alias.curated) if alias else {}
         if RejectedForm.objects.filter(key=key).delete()[0]:
@@ -279,7 +302,9 @@ def add_alias(*, entity: Entity, surface: str, user: User) -> Correction:
         )
         _ensure_name_alias(entity)
         return _correct(
-            Action.ADD_ALIAS, user, entity, f"« {surface} » ajouté aux noms de « {entity.name} »",
+            Action.ADD_ALIAS, user, entity,
+            gettext("« %(name)s » added to the names of « %(entity)s »")
+            % {"name": surface, "entity": entity.name},
             retag=articles_with_forms([key]).values_list("pk", flat=True),
             before=before, after={"surface": surface, "kind": entity.kind},
         )  # fmt: skip

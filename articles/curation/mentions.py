@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext
+
 from articles import tagging
 from articles.curation.records import (
     Action,
@@ -18,15 +20,16 @@ from articles.models import Article, Correction, Entity, Mention
 def reject_mention(*, mention: Mention, user: User) -> Correction:
     """Say one mention is not an entity; re-tagging keeps that stretch of text free."""
     with correcting():
-        mention = _lock(Mention, mention.pk, "Cette mention")
+        mention = _lock(Mention, mention.pk, gettext("This mention"))
         if mention.rejected:
-            raise CurationError("Cette mention est déjà rejetée.")
+            raise CurationError(gettext("This mention is already rejected."))
         before = _mention_state(mention)
         mention.rejected = True
         mention.save(update_fields=["rejected"])
         return _correct(
             Action.REJECT_MENTION, user, mention.entity,
-            f"Mention « {mention.surface} » rejetée (dépêche {mention.article_id})",
+            gettext("Mention « %(text)s » rejected (dispatch %(article)s)")
+            % {"text": mention.surface, "article": mention.article_id},
             retag=[mention.article_id], before=before, after={"rejected": True},
         )  # fmt: skip
 
@@ -34,13 +37,14 @@ def reject_mention(*, mention: Mention, user: User) -> Correction:
 def change_mention_entity(*, mention: Mention, entity: Entity, user: User) -> Correction:
     """Attach one mention to another entity, as an editor's decision."""
     with correcting():
-        mention = _lock(Mention, mention.pk, "Cette mention")
+        mention = _lock(Mention, mention.pk, gettext("This mention"))
         before, old = _mention_state(mention), mention.entity
         mention.entity, mention.origin, mention.rejected = entity, Mention.Origin.EDITOR, False
         mention.save(update_fields=["entity", "origin", "rejected"])
         return _correct(
             Action.CHANGE_MENTION, user, entity,
-            f"Mention « {mention.surface} » : « {old.name} » → « {entity.name} »",
+            gettext("Mention « %(text)s »: « %(old)s » → « %(new)s »")
+            % {"text": mention.surface, "old": old.name, "new": entity.name},
             retag=[mention.article_id], involved=[old], before=before,
             after=_mention_state(mention),
         )  # fmt: skip
@@ -65,14 +69,18 @@ def add_mention(
     """Tag surface in the article's body (first or every occurrence) as an entity."""
     surface = surface.strip()
     if (entity is not None) == bool(kind and name and name.strip()):
-        raise CurationError("Choisissez une entité existante, ou le type et le nom d'une nouvelle.")
+        raise CurationError(
+            gettext("Choose an existing entity, or the kind and name of a new one.")
+        )
     if kind is not None and kind not in Entity.Kind.values:
-        raise CurationError(f"Type inconnu : {kind}.")
+        raise CurationError(gettext("Unknown kind: %(kind)s.") % {"kind": kind})
     with correcting():
-        article = _lock(Article, article.pk, "Cette dépêche")
+        article = _lock(Article, article.pk, gettext("This dispatch"))
         spans = occurrences(article.body, surface)
         if not spans:
-            raise CurationError(f"« {surface} » n'apparaît pas dans cette dépêche.")
+            raise CurationError(
+                gettext("« %(surface)s » does not appear in this dispatch.") % {"surface": surface}
+            )
         if entity is None:
             entity = tagging.resolve_entity(kind=kind, name=" ".join(name.split()), surface=surface)
         existing = list(article.mentions.all())
@@ -99,10 +107,15 @@ def add_mention(
             if not every_occurrence:
                 break
         if not created:
-            raise CurationError(f"« {surface} » est déjà annoté partout par la rédaction.")
+            raise CurationError(
+                gettext("« %(surface)s » is already marked everywhere by the desk.")
+                % {"surface": surface}
+            )
         return _correct(
             Action.ADD_MENTION, user, entity,
-            f"« {surface} » → « {entity.name} » dans la dépêche {article.pk} ({len(created)}×)",
+            gettext("« %(surface)s » → « %(entity)s » in dispatch %(article)s (%(count)d×)")
+            % {"surface": surface, "entity": entity.name, "article": article.pk,
+               "count": len(created)},
             retag=[article.pk], involved={m["entity_id"] for m in replaced},
             before={"replaced": replaced},
             after={"article": article.pk, "spans": [[m.start, m.end] for m in created]},

@@ -5,6 +5,8 @@ quote is stored on its span again), and a quote whose speaker an editor chose be
 editor's quote, which re-tagging neither replaces nor overlaps.
 """
 
+from django.utils.translation import gettext
+
 from articles.curation.records import Action, CurationError, User, _correct, _lock, correcting
 from articles.models import Correction, Entity, Quote
 from articles.signals import announce_changed
@@ -30,16 +32,17 @@ def excerpt(quote: Quote, body: str | None = None) -> str:
 def reject_quote(*, quote: Quote, user: User) -> Correction:
     """Say these words are not a quotation; re-tagging will not store them again."""
     with correcting():
-        quote = _lock(Quote, quote.pk, "Cette citation")
+        quote = _lock(Quote, quote.pk, gettext("This quote"))
         if quote.rejected:
-            raise CurationError("Cette citation est déjà rejetée.")
+            raise CurationError(gettext("This quote is already rejected."))
         before = _quote_state(quote)
         quote.rejected = True
         quote.save(update_fields=["rejected"])
         announce_changed([quote.article_id])  # the index holds who said what
         return _correct(
             Action.REJECT_QUOTE, user, quote.speaker,
-            f"Citation « {excerpt(quote)} » rejetée (dépêche {quote.article_id})",
+            gettext("Quote « %(words)s » rejected (dispatch %(article)s)")
+            % {"words": excerpt(quote), "article": quote.article_id},
             retag=(), before=before, after=_quote_state(quote),
         )  # fmt: skip
 
@@ -47,16 +50,17 @@ def reject_quote(*, quote: Quote, user: User) -> Correction:
 def change_quote_speaker(*, quote: Quote, entity: Entity | None, user: User) -> Correction:
     """Attribute the quote to another entity (None: an unnamed speaker), as an editor's quote."""
     with correcting():
-        quote = _lock(Quote, quote.pk, "Cette citation")
+        quote = _lock(Quote, quote.pk, gettext("This quote"))
         old = quote.speaker
         before = _quote_state(quote)
         quote.speaker, quote.origin, quote.rejected = entity, Quote.Origin.EDITOR, False
         quote.save(update_fields=["speaker", "origin", "rejected"])
         announce_changed([quote.article_id])
-        old_name = old.name if old else "auteur inconnu"
-        new_name = entity.name if entity else "auteur inconnu"
+        old_name = old.name if old else gettext("unknown speaker")
+        new_name = entity.name if entity else gettext("unknown speaker")
         return _correct(
             Action.CHANGE_QUOTE_SPEAKER, user, entity,
-            f"Citation « {excerpt(quote)} » : « {old_name} » → « {new_name} »",
+            gettext("Quote « %(words)s »: « %(old)s » → « %(new)s »")
+            % {"words": excerpt(quote), "old": old_name, "new": new_name},
             retag=(), involved=[old] if old else [], before=before, after=_quote_state(quote),
         )  # fmt: skip

@@ -6,6 +6,7 @@ from itertools import chain
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 from articles import locks, tagging
 from articles.models import Article, Correction, Entity, EntityAlias, Mention
@@ -63,13 +64,13 @@ def _lock(model: type[models.Model], pk: int, what: str):
     try:
         return model.objects.select_for_update().get(pk=pk)
     except model.DoesNotExist:
-        raise CurationError(f"{what} n'existe plus.") from None
+        raise CurationError(gettext("%(what)s no longer exists.") % {"what": what}) from None
 
 
 def _clean(text: str) -> tuple[str, str]:
     text = " ".join(text.split())
     if not (key := normalize_form(text)):
-        raise CurationError("Le texte est vide.")
+        raise CurationError(gettext("The text is empty."))
     return text, key
 
 
@@ -82,8 +83,8 @@ def _ensure_name_alias(entity: Entity) -> None:
     )
     if alias.entity_id != entity.pk:
         raise CurationError(
-            f"« {entity.name} » désigne déjà « {alias.entity} » ({alias.get_kind_display()}) : "
-            "fusionnez les deux entités."
+            gettext("« %(name)s » already names « %(other)s » (%(kind)s): merge the two entities.")
+            % {"name": entity.name, "other": alias.entity, "kind": alias.get_kind_display()}
         )
     EntityAlias.objects.filter(pk=alias.pk).update(curated=True)
 

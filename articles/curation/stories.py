@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from articles import stories
 from articles.curation.records import Action, CurationError, User
@@ -79,11 +80,11 @@ def split_out(article: Article, user: User) -> Correction:
         try:
             article = Article.objects.select_for_update().get(pk=article.pk)
         except Article.DoesNotExist:
-            raise CurationError("Cette dépêche n'existe plus.") from None
+            raise CurationError(gettext("This dispatch no longer exists.")) from None
         old = article.story_id
         members = _members([old])
         if len(members) < 2:
-            raise CurationError("Cette dépêche est déjà seule dans son histoire.")
+            raise CurationError(gettext("This dispatch is already alone in its story."))
         new = Story.objects.create().pk
         before = [_placement(a) for a in members]
         after = [p | {"pinned": True} | ({"story": new} if p["id"] == article.pk else {})
@@ -92,7 +93,8 @@ def split_out(article: Article, user: User) -> Correction:
         _settle([old, new], moved)
         return _record(
             Action.SPLIT_STORY, user,
-            f"« {article.title} » sortie de l'histoire #{old} (nouvelle histoire #{new})",
+            gettext("« %(title)s » taken out of story #%(old)s (new story #%(new)s)")
+            % {"title": article.title, "old": old, "new": new},
             before={"stories": [old], "articles": before},
             after={"stories": [old, new], "articles": after, "moved": moved},
         )  # fmt: skip
@@ -102,11 +104,11 @@ def merge_stories(keep: Story, others: Sequence[Story], user: User) -> Correctio
     """Move every version of the others into keep, pinned, and delete the emptied stories."""
     other_ids = sorted({s.pk for s in others} - {keep.pk})
     if not other_ids:
-        raise CurationError("Choisissez au moins deux histoires à fusionner.")
+        raise CurationError(gettext("Choose at least two stories to merge."))
     with placing():
         ids = [keep.pk, *other_ids]
         if len(Story.objects.select_for_update().filter(pk__in=ids).values_list("pk")) != len(ids):
-            raise CurationError("Une des histoires à fusionner n'existe plus.")
+            raise CurationError(gettext("One of the stories to merge no longer exists."))
         members = _members(ids)
         before = [_placement(a) for a in members]
         after = [p | {"story": keep.pk, "pinned": True} for p in before]
@@ -116,11 +118,15 @@ def merge_stories(keep: Story, others: Sequence[Story], user: User) -> Correctio
         title = (
             max(kept, key=lambda a: (a.is_current_version, a.version_rank)).title if kept else ""
         )
-        many, plural = ("s" if len(other_ids) > 1 else ""), ("s" if len(moved) > 1 else "")
-        summary = (
-            f"Histoire{many} {', '.join(f'#{pk}' for pk in other_ids)} fusionnée{many} dans "
-            f"l'histoire #{keep.pk} « {title} » ({len(moved)} dépêche{plural} déplacée{plural})"
-        )
+        merged = ngettext(
+            "Story %(numbers)s merged", "Stories %(numbers)s merged", len(other_ids)
+        ) % {"numbers": ", ".join(f"#{pk}" for pk in other_ids)}
+        into = ngettext(
+            "into story #%(keep)s « %(title)s » (%(count)d dispatch moved)",
+            "into story #%(keep)s « %(title)s » (%(count)d dispatches moved)",
+            len(moved),
+        ) % {"keep": keep.pk, "title": title, "count": len(moved)}
+        summary = f"{merged} {into}"
         return _record(
             Action.MERGE_STORIES, user, summary,
             before={"stories": ids, "articles": before},
@@ -156,11 +162,10 @@ def undo_story_correction(correction: Correction, user: User) -> Correction:
         try:
             correction = Correction.objects.select_for_update().get(pk=correction.pk)
         except Correction.DoesNotExist:
-            raise CurationError("Cette correction n'existe plus.") from None
+            raise CurationError(gettext("This correction no longer exists.")) from None
         if correction.action not in STORY_ACTIONS or correction.reverted_by_id:
             raise CurationError(
-                "Seule une séparation ou une fusion d'histoires pas encore annulée "
-                "peut être annulée."
+                gettext("Only a split or a merge of stories not undone yet can be undone.")
             )
         placements = correction.before["articles"]
         ids = [place["id"] for place in placements]
@@ -168,11 +173,14 @@ def undo_story_correction(correction: Correction, user: User) -> Correction:
         rows = rows.in_bulk(ids)
         if len(rows) != len(ids):
             raise CurationError(
-                "Une des dépêches déplacées n'existe plus : la correction ne peut être annulée."
+                gettext(
+                    "One of the moved dispatches no longer exists: the correction cannot be undone."
+                )
             )
         if later := _later_correction(correction, ids):
             raise CurationError(
-                f"« {later.summary} » a déplacé ces dépêches depuis : annulez-la d'abord."
+                gettext("« %(later)s » moved these dispatches since: undo it first.")
+                % {"later": later.summary}
             )
         restored = sorted({place["story"] for place in placements})
         for pk in restored:
@@ -182,7 +190,8 @@ def undo_story_correction(correction: Correction, user: User) -> Correction:
         moved = _apply(placements, rows)
         _settle(involved, moved)
         undo = _record(
-            Action.UNDO_STORY, user, f"Annulation : {correction.summary}",
+            Action.UNDO_STORY, user,
+            gettext("Undone: %(summary)s") % {"summary": correction.summary},
             before={"correction": correction.pk, "stories": sorted(involved), "articles": undone},
             after={"stories": restored, "articles": placements, "moved": moved},
         )  # fmt: skip

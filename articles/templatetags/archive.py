@@ -6,6 +6,7 @@ from bisect import bisect_right
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from articles import selectors
 
@@ -70,12 +71,12 @@ def quote_speaker(quote) -> str:
     """Who a quote is attributed to, for its title and the list of quotations."""
     if quote.speaker is not None:
         return quote.speaker.name
-    return " ".join(quote.speaker_text.split()) or "auteur inconnu"
+    return " ".join(quote.speaker_text.split()) or gettext("unknown speaker")
 
 
 def _quote_html(body: str, quote, mentions, marks: Spans) -> str:
     """The quoted words in a <q>, closed and reopened at paragraph breaks (valid in each <p>)."""
-    title = f"Cité : {quote_speaker(quote)}"
+    title = gettext("Quoted: %(speaker)s") % {"speaker": quote_speaker(quote)}
     first = format_html('<q class="quote" id="q-{}" title="{}">', quote.pk, title)
     again = format_html('<q class="quote" title="{}">', title)
     inner = "".join(_with_mentions(body, quote.start, quote.end, mentions, marks))

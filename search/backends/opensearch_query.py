@@ -7,6 +7,7 @@ computed by the same Python function as the Whoosh index; facets count the whole
 
 import re
 
+from django.utils.translation import gettext
 from haystack.constants import DJANGO_ID
 from whoosh import query as wq
 
@@ -105,7 +106,7 @@ def to_dsl(node: wq.Query, text: str) -> dict:
         return {
             "match": {node.fieldname: {"query": _original(node, text), "zero_terms_query": "all"}}
         }
-    raise QuerySyntaxError("Cette forme de requête n'est pas prise en charge.")
+    raise QuerySyntaxError(gettext("This form of query is not supported."))
 
 
 def _fuzziness(node: operators.Fuzzy) -> dict:

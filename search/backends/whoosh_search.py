@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 import numpy as np
+from django.utils.translation import gettext_lazy
 from haystack.constants import DJANGO_ID
 from whoosh.collectors import TopCollector
 
@@ -30,13 +31,12 @@ from search.query import (
 _EPOCH = date(1970, 1, 1)
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _FIELD_VALUE = re.compile(r'\w+:(?:"[^"]*"|\S+)')
-ONLY_STOP_WORDS = (
-    "Votre recherche ne contient que des mots trop courants (le, de, la, est…) : "
-    "ajoutez un mot plus précis."
+ONLY_STOP_WORDS = gettext_lazy(
+    "Your search holds only words too common to search for (le, de, la, est…): "
+    "add a more precise word."
 )
-NO_WORDS = (
-    "Votre recherche ne contient aucun mot, seulement des signes (* - ( ) …) : "
-    "tapez au moins un mot."
+NO_WORDS = gettext_lazy(
+    "Your search holds no word, only signs (* - ( ) …): type at least one word."
 )
 
 

@@ -5,8 +5,6 @@
   const root = document.getElementById("batch");
   if (!root) return;
   const url = root.dataset.statusUrl;
-  const labels = { imported: "Importé", rejected: "Rejeté" };
-  const states = { pending: "En attente", running: "En cours", done: "Terminé", failed: "Échec" };
 
   function over(status) {
     return status === "done" || status === "failed";
@@ -22,16 +20,15 @@
     document.getElementById("tagging-tagged").textContent = tagging.tagged;
     document.getElementById("tagging-pending").textContent = tagging.pending;
     document.getElementById("tagging-failed").textContent = tagging.failed;
-    document.getElementById("tagging-state").textContent = tagging.finished
-      ? "— terminé"
-      : "— en cours…";
+    const state = document.getElementById("tagging-state");
+    state.textContent = tagging.finished ? state.dataset.done : state.dataset.running;
   }
 
   function render(data) {
     renderTagging(data.tagging);
     document.getElementById("batch-progress").value = data.progress;
     document.getElementById("batch-percent").textContent = data.progress + " %";
-    document.getElementById("batch-state").textContent = states[data.status] || data.status;
+    document.getElementById("batch-state").textContent = data.status_label;
     document.getElementById("batch-files").textContent = data.files_done + "/" + data.files_total;
     document.getElementById("batch-articles").textContent = data.articles_created;
     document.getElementById("batch-duplicates").textContent = data.duplicates;
@@ -41,7 +38,7 @@
     for (const file of data.files) {
       const row = document.createElement("tr");
       row.className = file.status;
-      [file.name, labels[file.status] || file.status, file.encoding, file.articles,
+      [file.name, file.status_label, file.encoding, file.articles,
         file.duplicates, file.reason].forEach((value) => cell(row, value));
       body.appendChild(row);
     }

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, ImportBatch
+from articles.models import Article, ImportBatch, ImportFileResult
 from tests.factories import ArticleFactory, EntityFactory, MentionFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,13 @@ def test_batch_status_json_reports_progress(client, archivist):
     client.force_login(archivist)
     data = client.get(reverse("articles:batch-status", args=[batch.pk])).json()
     assert (data["progress"], data["status"], data["files"]) == (25, "pending", [])
+    assert data["status_label"] == "En attente"
+    ImportFileResult.objects.create(batch=batch, name="a.txt", status="rejected")
+    english = client.get(
+        reverse("articles:batch-status", args=[batch.pk]), headers={"accept-language": "en"}
+    ).json()
+    assert english["status_label"] == "Pending"
+    assert [f["status_label"] for f in english["files"]] == ["Rejected"]
 
 
 def test_article_list_paginates_newest_first(client, journalist):

@@ -59,7 +59,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(browser, live_server) -> Page:
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # Chromium asks for its own locale (en-US) by default; the archive's users read French.
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-FR"
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab
@@ -69,7 +72,10 @@ def page(browser, live_server) -> Page:
 @pytest.fixture
 def phone(browser, live_server) -> Page:
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        locale="fr-FR",
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()

@@ -190,3 +190,15 @@ def test_result_links_carry_the_search_to_the_article_page(reader, search_db):
     assert '<mark class="searched">médecins</mark>' in article
     back = f'href="{URL}?q=m%C3%A9decins+Alep&amp;sort=newest&amp;page=1">← Résultats</a>'
     assert back in article
+
+
+def test_the_results_page_in_english_on_request(reader, search_db):
+    response = reader.get(URL, {"q": "médecins"}, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for english in ("Save this search", "Export as CSV", "Relevance", "People", "How to search"):
+        assert english in html
+    for french in ("Enregistrer cette recherche", "Pertinence", "Personnes", "Comment chercher"):
+        assert french not in html
+    french = page(reader, q="médecins")
+    assert "Enregistrer cette recherche" in french and "Save this search" not in french
