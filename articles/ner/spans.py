@@ -152,6 +152,23 @@ def _split(t: str, s: int, e: int, separator: re.Pattern[str]) -> list[tuple[int
     return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
+# "La Chine" opening a sentence is "la Chine"; these places keep their article.
+_ARTICLE_PLACE = re.compile(r"(?:La|Le|Les)\s+(?=[A-ZÀ-Ý])")
+_PLACES_WITH_ARTICLE = frozenset({
+    "la haye", "le havre", "le mans", "la paz", "le cap", "la mecque", "le caire",
+    "la havane", "la valette", "la rochelle", "le puy", "la réunion", "le creusot",
+    "la plata", "les sables-d'olonne", "le touquet", "la baule", "le lamentin",
+})  # fmt: skip
+
+
+def _sentence_article(t: str, s: int, e: int) -> int:
+    """Return the length of a capitalised article opening a sentence before a place."""
+    m = _ARTICLE_PLACE.match(t, s, e)
+    if m and _is_sentence_start(t, s) and t[s:e].lower() not in _PLACES_WITH_ARTICLE:
+        return m.end() - s
+    return 0
+
+
 def _clean_one(t: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """Clean one model span; it may vanish or split into several."""
     pieces = _split(t, s, e, _SPLIT_ALWAYS)
@@ -165,6 +182,8 @@ def _clean_one(t: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]
         trimmed = _trim(t, a, b, label)
         if trimmed and (cut := _common_opener(t, trimmed[0], trimmed[1], label)):
             trimmed = _trim(t, trimmed[0] + cut, trimmed[1], label)
+        if trimmed and label == "LOC" and (cut := _sentence_article(t, *trimmed[:2])):
+            trimmed = (trimmed[0] + cut, trimmed[1], trimmed[2])
         if trimmed and _is_entity_like(t[trimmed[0] : trimmed[1]]):
             # A name right after a personal title or role is a person's.
             out.append((trimmed[0], trimmed[1], "PER" if trimmed[2] else label))

