@@ -25,6 +25,7 @@ from articles.ner.rules import (
     PLACE_ACRONYMS,
     compound_bounds,
     is_acronym,
+    is_common_acronym,
     is_common_word,
     is_corporate,
     is_disease,
@@ -248,8 +249,8 @@ def _is_common_word(t: str, sp: _Cand) -> bool:
     """A capitalised common word is no name: opening a sentence or a line (Directeur,
     Faites), or anywhere as a place (Libyens, Polonaise, le Nord)."""
     surface = t[sp.start : sp.end]
-    if sp.origin != "model" or not surface.isalpha() or surface.isupper():
-        return False
+    if sp.origin != "model" or sp.label == "ORG" or not surface.isalpha() or surface.isupper():
+        return False  # an organisation keeps its name: « Libération », Orange
     if sp.label != "LOC" and not _is_sentence_start(t, sp.start):
         return False
     return is_common_word(surface)
@@ -321,6 +322,7 @@ def clean_spans(
         if normalize_form(t[sp.start : sp.end]) not in rejected
         and "\n" not in t[sp.start : sp.end]
         and not is_disease(t[sp.start : sp.end])
+        and not is_common_acronym(t[sp.start : sp.end])
         and not _is_common_word(t, sp)
     ]
     _resolve_surnames(text, spans)

@@ -44,7 +44,8 @@ _ADJECTIVES = frozenset({
 _ADJECTIVE_ENDING = re.compile(
     r"[a-zà-ÿ]{2,}(?:al|ale|ales|aux|el|elle|els|elles|ien|ienne|iens|iennes|ique|iques"
     r"|aire|aires|oire|oires|ais|aise|aises|ois|oise|oises|ain|aine|ains|aines|if|ive|ifs"
-    r"|ives|ieur|ieure|ieurs|ieures|iste|istes|ier|ière|iers|ières|eux|euse|euses|ial|iale)"
+    r"|ives|ieur|ieure|ieurs|ieures|iste|istes|ier|ière|iers|ières|eux|euse|euses|ial|iale"
+    r"|éen|éenne|éens|éennes)"
 )
 _NOT_ADJECTIVES = frozenset({
     "mais", "jamais", "désormais", "demain", "lendemain", "certain", "certaine", "certains",

@@ -89,6 +89,11 @@ def is_acronym(surface: str) -> bool:
     )
 
 
+def is_common_acronym(surface: str) -> bool:
+    """Tell whether surface is the acronym of a common noun, a unit or an event (AVC, FCFA)."""
+    return surface.upper() == surface and surface in _COMMON_ACRONYMS
+
+
 def is_corporate(words: list[str]) -> bool:
     """Tell whether a name of several words has a company's or club's word (ES Pro Consulting)."""
     return len(words) > 1 and any(
