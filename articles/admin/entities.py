@@ -147,10 +147,18 @@ class EntityForm(forms.ModelForm):
         entity, kind = self.instance, data.get("kind")
         name = " ".join((data.get("name") or "").split())
         if entity.pk is None:
-            if kind and EntityAlias.objects.filter(kind=kind, key=normalize_form(name)).exists():
+            owners = EntityAlias.objects.filter(kind=kind).select_related("entity")
+            if kind and owners.filter(key=normalize_form(name)).exists():
                 self.add_error(
                     "name", f"« {name} » existe déjà : ajoutez-lui un nom depuis sa page."
                 )
+            for alias in (data.get("new_alias") or "").split(";"):
+                if kind and (owner := owners.filter(key=normalize_form(alias)).first()):
+                    self.add_error(
+                        "new_alias",
+                        f"« {alias.strip()} » désigne déjà « {owner.entity} » : "
+                        "ajoutez vos noms à cette entité, ou fusionnez.",
+                    )
             return data
         if "name" in self.changed_data:
             owners = EntityAlias.objects.filter(kind=entity.kind, key=normalize_form(name))

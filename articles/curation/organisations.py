@@ -35,7 +35,9 @@ def _entity_for(entry: CuratedName, owners: dict[str, EntityAlias]) -> Entity | 
 
 def _seed(entry: CuratedName, report: OrganisationsReport) -> set[str]:
     """Curate the entry's forms; return the keys that became curated."""
-    keys = {normalize_form(form): form for form in entry.forms}
+    keys: dict[str, str] = {}
+    for form in entry.forms:
+        keys.setdefault(normalize_form(form), form)  # "Zanaco ; ZANACO": the first spelling
     owners = {
         alias.key: alias
         for alias in EntityAlias.objects.select_related("entity").filter(
@@ -98,6 +100,8 @@ def add_organisation(*, name: str, kind: str, aliases: list[str], user: User) ->
         if EntityAlias.objects.filter(kind=kind, key=key).exists():
             raise CurationError(f"« {name} » existe déjà : ajoutez-lui un nom depuis sa page.")
         keys = _seed(entry, report)
+        if report.conflicts:  # the transaction rolls back: nothing was added
+            raise CurationError(" ; ".join(report.conflicts))
         entity = EntityAlias.objects.get(kind=kind, key=key).entity
         return _correct(
             Correction.Action.ADD_ALIAS, user, entity,
