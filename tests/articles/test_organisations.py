@@ -70,10 +70,13 @@ def test_the_tagger_uses_the_list_once_loaded(tmp_path):
 def test_loading_never_overrides_an_editor(tmp_path, editor):
     mine = entity_with_names("ORG", "Fédération de football", "Fifa", curated=True)
     RejectedForm.objects.create(key=normalize_form("Football"), surface="Football")
-    path = small_list(tmp_path, [
-        {"name": "Fédération internationale de football association", "aliases": ["Fifa", "Football"]},
-        {"name": "Organisation des Nations unies", "aliases": ["ONU"]},
-    ])  # fmt: skip
+    fifa = {
+        "name": "Fédération internationale de football association",
+        "aliases": ["Fifa", "Football"],
+    }
+    path = small_list(
+        tmp_path, [fifa, {"name": "Organisation des Nations unies", "aliases": ["ONU"]}]
+    )
     report = load_organisations(path=path)
     # "Fifa" names the editor's entity: the list's forms join it, its name stays.
     assert entity_named("Fédération internationale de football association", "ORG") == mine
