@@ -21,6 +21,7 @@ CORPORA = next(
     ),
     REPO.parent / "shared" / "corpora",
 )
+MASAKHANE = "masakhane-io__masakhane-news/"
 LABELS = {"PER", "LOC", "ORG"}
 # Names whose first word is an elided article (not a leading article of the running text).
 ARTICLE_IN_NAME = {"L'Oréal"}
@@ -94,16 +95,20 @@ def gold_problems(gold: dict) -> list[str]:
 
 
 @cache
+def masakhane_rows(path: str) -> list[dict]:
+    """Read one MasakhaNEWS TSV file."""
+    with (CORPORA / MASAKHANE / path).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
 def source_text(document: str) -> str:
     """Return the text of a source document: a Wikinews file or one MasakhaNEWS row."""
     if document.startswith("wikinews-fr/"):
         return (CORPORA / document).read_text(encoding="utf-8")
     path, row = document.removeprefix("masakhane-news/").rsplit(":", 1)
-    with (CORPORA / "masakhane-io__masakhane-news" / path).open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    headline, body = rows[int(row) - 1]["headline"], rows[int(row) - 1]["text"]
+    article = masakhane_rows(path)[int(row) - 1]
     # The TSV writes the articles' line breaks as a backslash and an n.
-    return (headline + "\n" + body).replace("\\n", "\n")
+    return (article["headline"] + "\n" + article["text"]).replace("\\n", "\n")
 
 
 def test_the_gold_is_well_formed():
@@ -127,6 +132,8 @@ def test_every_sentence_is_quoted_from_its_source():
     gold = load()
     for sentence in gold["sentences"]:
         assert (CORPORA / sentence["source"]).is_file(), sentence["source"]
+        path = document(sentence).split(":")[0]
+        assert sentence["source"] == path.replace("masakhane-news/", MASAKHANE, 1), sentence["id"]
         assert sentence["text"] in source_text(document(sentence)), sentence["id"]
     assert (REPO / gold["guide"]).is_file()
 
