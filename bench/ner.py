@@ -151,3 +151,98 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+SPEED_DISPATCHES = 400
+
+
+def measure(files: Sequence[Path]) -> dict:
+    """The suite's phase: quality on both halves, and speed on the corpus's dispatches."""
+    from bench.ingest import bodies
+
+    texts = bodies(files)[:SPEED_DISPATCHES]
+    return {
+        "gold": str(GOLD.relative_to(REPO)),
+        "baseline_commit": BASELINE,
+        "quality": {
+            split: {name: s.as_dict() for name, s in quality(split).items()}
+            for split in ("test", "dev")
+        },
+        "speed": speed(texts),
+    }
+
+
+def rows(figures: dict) -> list[dict]:
+    """The table of figure 10: today's rules against the baseline's, on the test half."""
+    from bench.report import row
+
+    test = figures["quality"]["test"]
+    found = []
+    if "baseline rules" not in test:
+        return found
+    before, after, model = test["baseline rules"], test["extract_entities"], test["model"]
+    for label, margin, target in (
+        ("ORG", 0.15, "≥ baseline + 0.15"),
+        ("PER", 0.0, "≥ baseline"),
+        ("LOC", 0.0, "≥ baseline"),
+    ):
+        b, a = before["per_label"][label], after["per_label"][label]
+        found.append(
+            row(
+                "ner",
+                f"{label} F1, test half (P {a['precision']:.3f}, R {a['recall']:.3f})",
+                unit="F1",
+                measured=a["f1"],
+                baseline=b["f1"],
+                baseline_name=f"rules of {figures['baseline_commit']}",
+                target=target,
+                met=round(a["f1"] - b["f1"], 3) >= margin,
+                note=f"raw model {model['per_label'][label]['f1']:.3f}; "
+                f"baseline P {b['precision']:.3f}, R {b['recall']:.3f}",
+            )
+        )
+    found.append(
+        row(
+            "ner",
+            "micro F1, test half",
+            unit="F1",
+            measured=after["micro"]["f1"],
+            baseline=before["micro"]["f1"],
+            baseline_name=f"rules of {figures['baseline_commit']}",
+            target="> baseline",
+            met=after["micro"]["f1"] > before["micro"]["f1"],
+            note=f"raw model {model['micro']['f1']:.3f}; "
+            f"dev half {figures['quality']['dev']['extract_entities']['micro']['f1']:.3f}",
+        )
+    )
+    without = test["without the seat rule"]
+    found.append(
+        row(
+            "ner",
+            "seat rule (Élysée, Kremlin…): micro F1 with it, test half",
+            unit="F1",
+            measured=after["micro"]["f1"],
+            baseline=without["micro"]["f1"],
+            baseline_name="same rules without it",
+            note=f"ORG F1 {without['per_label']['ORG']['f1']:.3f} → "
+            f"{after['per_label']['ORG']['f1']:.3f}",
+        )
+    )
+    speed_figures = figures["speed"]
+    if speed_figures["vs_baseline"] is not None:
+        found.append(
+            row(
+                "ner",
+                "tagging speed, model + rules",
+                unit="words/s",
+                measured=speed_figures["words_per_s"],
+                baseline=speed_figures["baseline_words_per_s"],
+                baseline_name=f"model + rules of {figures['baseline_commit']}",
+                target="≥ 0.95×",
+                met=speed_figures["vs_baseline"] >= 0.95,
+                note=f"{speed_figures['texts']} dispatches × {speed_figures['rounds']} rounds; "
+                f"rules {speed_figures['rules_s']} s, baseline rules "
+                f"{speed_figures['baseline_rules_s']} s, model {speed_figures['model_s']} s",
+            )
+        )
+    return found

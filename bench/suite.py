@@ -18,7 +18,7 @@ from bench import environment
 from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
-PHASES = ("formats", "ingest", "stories", "index", "watch", "search", "pgfts", "concurrency")
+PHASES = ("ner", "formats", "ingest", "stories", "index", "watch", "search", "pgfts", "concurrency")
 NEEDS_INDEX = {"index", "watch", "search", "pgfts", "concurrency"}
 NEEDS_ARCHIVE = {"stories", *NEEDS_INDEX}
 NEEDS_SEARCH = {"search", "pgfts", "concurrency"}
@@ -89,6 +89,12 @@ def run(options: Options) -> dict:
     sampler = RssSampler().start()
     phases = set(options.phases)
     sample_files: list[Path] = []
+    if "ner" in phases:
+        from bench import ner
+
+        with record.phase("ner", "ner: tagger quality on the gold, rules against the baseline"):
+            figures = record.figures["ner"] = ner.measure(files)
+        record.rows += ner.rows(figures)
     if "formats" in phases:
         from bench import formats
 

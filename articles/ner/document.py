@@ -29,6 +29,7 @@ from articles.ner.rules import (
     is_common_word,
     is_corporate,
     is_disease,
+    is_event,
 )
 from articles.ner.spans import _clean_one, _is_sentence_start
 
@@ -312,6 +313,7 @@ def clean_spans(
         spans = _apply_seats(text, t, spans)
     _apply_acronyms(text, t, spans)
     _relabel_acronyms(t, spans)
+    spans = [sp for sp in spans if sp.label == "PER" or not is_event(t, sp.start, sp.end)]
     # Editors' curated aliases come last: they win over every rule above.
     if lexicon is not None:
         spans = _apply_lexicon(t, spans, lexicon)

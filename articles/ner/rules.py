@@ -48,7 +48,7 @@ _CORPORATE_WORDS = frozenset({
     "consulting", "limited", "ltd", "inc", "corp", "corporation", "group", "holding",
     "holdings", "technologies", "technology", "foundation", "institute", "journal", "bank",
     "airlines", "airways", "motors", "pharma", "media", "news", "times", "post", "fc", "ac",
-    "as", "sc", "us", "dc", "cf", "united", "sporting", "racing", "steel", "energy",
+    "united", "sporting", "racing", "steel", "energy",
     "industries", "systems", "securities", "company", "university", "college", "council",
     "committee", "association", "agency", "party", "league", "club", "sa", "sarl", "gmbh",
     "fm", "tv", "radio",
@@ -94,11 +94,29 @@ def is_common_acronym(surface: str) -> bool:
     return surface.upper() == surface and surface in _COMMON_ACRONYMS
 
 
+_CLUB_PREFIXES = frozenset({"fc", "ac", "as", "sc", "dc", "cf", "us", "tp", "js", "asec"})
+# Competitions and events are no organisations (« Ligue des champions », « Coupe d'Afrique »).
+_EVENT = re.compile(
+    r"(?i)(?:ligue\s+des\s+champions|ligue\s+europa|ligue\s+\d|premier\s+league|coupe\s"
+    r"|championnat|jeux\s+olympiques|mondial\b)"
+)
+_EVENT_BEFORE = re.compile(
+    r"(?i)\b(?:coupe|ligue|championnat|tournoi)\s+(?:d['’]|du\s|de\s|des\s)$"
+)
+
+
 def is_corporate(words: list[str]) -> bool:
     """Tell whether a name of several words has a company's or club's word (ES Pro Consulting)."""
-    return len(words) > 1 and any(
-        w.lower().rstrip(".") in _CORPORATE_WORDS and w[0].isupper() for w in words
-    )
+    if len(words) < 2:
+        return False
+    if words[0].lower() in _CLUB_PREFIXES and words[1][0].isupper():
+        return True  # "AS Saint-Étienne", "DC Motema Pembe"
+    return any(w.lower().rstrip(".") in _CORPORATE_WORDS and w[0].isupper() for w in words)
+
+
+def is_event(t: str, s: int, e: int) -> bool:
+    """Tell whether t[s:e] names a competition, or sits inside one's name."""
+    return bool(_EVENT.match(t, s, e)) or bool(_EVENT_BEFORE.search(t, max(0, s - 20), s))
 
 
 @cache
