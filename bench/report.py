@@ -272,7 +272,8 @@ METHOD = """
   today's `extract_entities` with the shipped curated list (`fixtures/organisations.json`)
   as lexicon; and today's without the seat rule. Speed: the model then each rule set
   over the first 400 dispatches of the corpus, 3 rounds, in the same process; the ratio
-  is (model + today's rules) against (model + baseline rules), in words per second.
+  is (model + today's rules with the curated list) against (model + baseline rules with
+  an empty lexicon, as main tags a fresh archive), in words per second.
 - Other processes may share the two cores: the load average at the start of each run
   is in the runs table; compare ratios rather than absolute rates across runs.
 """

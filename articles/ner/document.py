@@ -14,6 +14,7 @@ from articles.ner.forms import (
     _Cand,
     _sanitize,
     normalize_form,
+    token_keys,
 )
 from articles.ner.institutions import (
     PLACES_LIKE_INSTITUTIONS,
@@ -153,16 +154,12 @@ def _apply_lexicon(t: str, spans: list[_Cand], lexicon: Lexicon) -> list[_Cand]:
     index, longest = lexicon._phrases
     if not index:
         return spans
-    tokens = [
-        (key, m.start(), m.end())
-        for m in _TOKEN_RE.finditer(t)
-        for key in _TOKEN_RE.findall(normalize_form(m[0]))
-    ]
+    tokens = [(key, m.start(), m.end()) for m in _TOKEN_RE.finditer(t) for key in token_keys(m[0])]
     keys = [key for key, _, _ in tokens]
     hits: list[_Cand] = []
     i = 0
     while i < len(tokens):
-        for n in range(min(longest, len(tokens) - i), 0, -1):  # leftmost-longest
+        for n in range(min(longest.get(keys[i], 0), len(tokens) - i), 0, -1):  # leftmost-longest
             hit = index.get(tuple(keys[i : i + n]))
             s, e = tokens[i][1], tokens[i + n - 1][2]
             # All-lowercase text is the common word, not the alias ("orange" vs "Orange").

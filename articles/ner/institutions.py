@@ -203,7 +203,12 @@ def institution_end(t: str, head_start: int, head_end: int, limit: int = 200) ->
     return end if rollback is None else rollback
 
 
-_HEAD_RE = re.compile(r"(?<![\w-])[^\W\d_][\w-]*")
+# The heads themselves, found by the regex engine rather than word by word.
+_HEAD_RE = re.compile(
+    r"(?<![\w-])(?i:"
+    + "|".join(sorted(map(re.escape, INSTITUTION_HEADS), key=len, reverse=True))
+    + r")(?![\w-])"
+)
 
 
 @dataclass(frozen=True)
