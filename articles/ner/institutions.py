@@ -12,7 +12,7 @@ seat is an organisation when a verb of speech or decision (or « selon ») sits 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from articles.ner.forms import normalize_form
@@ -215,10 +215,11 @@ _HEAD_RE = re.compile(
 class Institution:
     start: int
     end: int
-    alone: bool  # the head without any complement
 
 
-def find_institutions(t: str, *, sentence_start) -> Iterator[Institution]:
+def find_institutions(
+    t: str, *, sentence_start: Callable[[str, int], bool]
+) -> Iterator[Institution]:
     """Yield the institution names of t, headed by a capitalised institution noun."""
     for m in _HEAD_RE.finditer(t):
         word = m[0]
@@ -243,10 +244,10 @@ def find_institutions(t: str, *, sentence_start) -> Iterator[Institution]:
         elif (
             sentence_start(t, start)
             and not any(c.isupper() for c in t[m.end() : end])
-            and not _is_adjective(_Token(t[m.end() : end].split()[0], 0, 0))
+            and not _is_adjective(_tokens(t, m.end(), end)[0])
         ):
             continue  # "Groupe de manifestants": a common noun opening a sentence
-        yield Institution(start, end, end == m.end())
+        yield Institution(start, end)
 
 
 # --- seats --------------------------------------------------------------------------
