@@ -243,15 +243,20 @@ def _relabel_acronyms(t: str, spans: list[_Cand]) -> None:
             sp.label = "LOC"
 
 
+# Demonyms: « Libyens », « Polonaise », « Nigérian »; cities such as Tours or Orange keep
+# their name although the common word is more frequent.
+_DEMONYM = re.compile(r"(?:ais|ois|en|ain|an|in|ite|ol|and|ec|on|ique|al)(?:e|ne)?s?$")
+
+
 def _is_common_word(t: str, sp: _Cand) -> bool:
     """A capitalised common word is no name: opening a sentence or a line (Directeur,
-    Faites), or anywhere as a place (Libyens, Polonaise, le Nord)."""
+    Faites), or anywhere as a place when it is a demonym (Libyens, Polonaise)."""
     surface = t[sp.start : sp.end]
     if sp.origin != "model" or sp.label == "ORG" or not surface.isalpha() or surface.isupper():
         return False  # an organisation keeps its name: « Libération », Orange
-    if sp.label != "LOC" and not _is_sentence_start(t, sp.start):
-        return False
-    return is_common_word(surface)
+    if sp.label == "LOC":
+        return bool(_DEMONYM.search(surface)) and is_common_word(surface)
+    return _is_sentence_start(t, sp.start) and is_common_word(surface)
 
 
 def _without_overlaps(spans: list[_Cand]) -> list[_Cand]:

@@ -223,5 +223,8 @@ def test_a_capitalised_common_noun_opening_a_line_is_no_person():
     assert ("Directeur", "PER") not in found(text)
 
 
-def test_a_demonym_is_no_place():
+def test_a_demonym_is_no_place_but_a_city_named_like_a_common_word_is():
     assert found("Les Libyens sont appelés aux urnes.") == []
+    assert found("La Polonaise a gagné le tournoi.") == []
+    assert ("Tours", "LOC") in found("Il habite à Tours depuis 2010.")
+    assert ("Orange", "LOC") in found("La ville d'Orange a voté.")
