@@ -27,6 +27,7 @@ run:
 	bash scripts/bootstrap.sh $(if $(filter opensearch,$(SEARCH)),--opensearch)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py collectstatic --noinput
+	$(PYTHON) manage.py load_organisations
 	$(PYTHON) manage.py load_demo
 	PORT=$(PORT) exec .venv/bin/honcho start -f Procfile
 

@@ -25,6 +25,7 @@ FIGURES = {
     "quotes": "10. Quotations: detection and attribution on the hand-annotated gold, their cost",
     "operators": "11. Search operators: truncation, ?, proximity and approximate words "
     "against plain words",
+    "ner": "12. Tagger quality: F1 on the NER gold's test half, today's rules against the old",
     "pgfts": "Second engine: PostgreSQL full-text search (french + unaccent) against Whoosh",
 }
 
@@ -265,6 +266,17 @@ METHOD = """
   connections and a journalist's session cycle through the mix: 1 searcher (baseline,
   15 s), then 8 for 60 s (`--concurrency-seconds`). Server and searchers share the two
   cores. An error is any answer but 200, or a failed connection.
+- **Tagger quality** (`bench/ner.py`, also `python -m bench.ner [--split dev|test]
+  [--errors]`): `tests/data/ner_gold.json` (hand-annotated, guide in
+  `docs/ner-annotation.md`), scored by exact span match (start, end and label) per label
+  and micro-averaged, on the test half (the rules were tuned on the dev half only). Four
+  taggers from one model pass: the raw `fr_core_news_md` output; the cleaning rules of
+  commit b2cb7a3 (the tagger before issue 16, read from git into a package of its own);
+  today's `extract_entities` with the shipped curated list (`fixtures/organisations.json`)
+  as lexicon; and today's without the seat rule. Speed: the model then each rule set
+  over the first 400 dispatches of the corpus, 3 rounds, in the same process; the ratio
+  is (model + today's rules with the curated list) against (model + baseline rules with
+  an empty lexicon, as main tags a fresh archive), in words per second.
 - Other processes may share the two cores: the load average at the start of each run
   is in the runs table; compare ratios rather than absolute rates across runs.
 """

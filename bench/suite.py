@@ -19,6 +19,7 @@ from bench.corpus import DEFAULT_SEED, build_corpus, corpus_dir, corpus_files
 from bench.measure import RssSampler, own_peak_rss_mb, run_isolated
 
 PHASES = (
+    "ner",
     "formats",
     "quotes",
     "ingest",
@@ -99,6 +100,12 @@ def run(options: Options) -> dict:
     sampler = RssSampler().start()
     phases = set(options.phases)
     sample_files: list[Path] = []
+    if "ner" in phases:
+        from bench import ner
+
+        with record.phase("ner", "ner: tagger quality on the gold, rules against the baseline"):
+            figures = record.figures["ner"] = ner.measure(files)
+        record.rows += ner.rows(figures)
     if "formats" in phases:
         from bench import formats
 

@@ -134,7 +134,8 @@ class EntityForm(forms.ModelForm):
         required=False,
         max_length=300,
         help_text=_(
-            "Another name of this entity (« Daech »): the tagger will look for it everywhere."
+            "Another name of this entity (« Daech »): the tagger will look for it everywhere. "
+            "When creating, several names separated by « ; » (« Fifa ; FIFA »)."
         ),
     )
 
@@ -146,6 +147,20 @@ class EntityForm(forms.ModelForm):
         data = super().clean()
         entity, kind = self.instance, data.get("kind")
         name = " ".join((data.get("name") or "").split())
+        if entity.pk is None:
+            owners = EntityAlias.objects.filter(kind=kind).select_related("entity")
+            if kind and owners.filter(key=normalize_form(name)).exists():
+                self.add_error(
+                    "name", f"« {name} » existe déjà : ajoutez-lui un nom depuis sa page."
+                )
+            for alias in (data.get("new_alias") or "").split(";"):
+                if kind and (owner := owners.filter(key=normalize_form(alias)).first()):
+                    self.add_error(
+                        "new_alias",
+                        f"« {alias.strip()} » désigne déjà « {owner.entity} » : "
+                        "ajoutez vos noms à cette entité, ou fusionnez.",
+                    )
+            return data
         if "name" in self.changed_data:
             owners = EntityAlias.objects.filter(kind=entity.kind, key=normalize_form(name))
             if owner := owners.exclude(entity=entity).select_related("entity").first():
@@ -202,7 +217,15 @@ class EntityAdmin(admin.ModelAdmin):
         return queryset.filter(Q(name__icontains=search_term.strip()) | Exists(aliases)), False
 
     def has_add_permission(self, request):
-        return False  # entities come from tagging, merges, splits and added mentions
+        # Entities come from tagging, merges, splits and added mentions; editors add by hand
+        # the organisations the tagger should know (the curated list, extended).
+        return self.has_change_permission(request)
+
+    def get_fields(self, request, obj=None):
+        return ["name", "kind", "new_alias"] if obj is None else super().get_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def has_delete_permission(self, request, obj=None):
         return False  # "not an entity" and merges remove entities, with a record
@@ -222,8 +245,15 @@ class EntityAdmin(admin.ModelAdmin):
     # -- the change page: rename, relabel, add a name, through the corrections
 
     def save_model(self, request, obj, form, change):
-        entity = Entity.objects.get(pk=obj.pk)
         data = form.cleaned_data
+        if not change:
+            aliases = [a for a in data.get("new_alias", "").split(";") if a.strip()]
+            correction = curation.add_organisation(
+                name=data["name"], kind=data["kind"], aliases=aliases, user=request.user
+            )
+            obj.pk = correction.entity_id
+            return
+        entity = Entity.objects.get(pk=obj.pk)
         try:
             if "name" in form.changed_data:
                 curation.rename(entity=entity, name=data["name"], user=request.user)

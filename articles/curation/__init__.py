@@ -23,16 +23,19 @@ from articles.curation.mentions import (
     occurrences,
     reject_mention,
 )
+from articles.curation.organisations import add_organisation, load_organisations
 from articles.curation.records import CurationError
 
 __all__ = [
     "CurationError",
     "add_alias",
     "add_mention",
+    "add_organisation",
     "articles_with_forms",
     "change_mention_entity",
     "corrections_for",
     "form_pattern",
+    "load_organisations",
     "merge",
     "occurrences",
     "reject_form",

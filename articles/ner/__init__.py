@@ -7,6 +7,11 @@ sentence-initial words ("Combattons ensemble") and mislabels a few well-known
 groups. This module turns model output into clean, non-overlapping :class:`Span`
 objects, resolves acronyms and surname-only mentions to full names, and applies the
 editors' curated :class:`Lexicon`. It has no database or Django dependency.
+
+Modules: ``spans`` (one span's edges), ``document`` (rules over a whole text),
+``institutions`` (names headed by an institution noun, seats of power), ``rules``
+(compounds, diseases, acronyms, common words), ``forms`` (shapes and folding),
+``organisations`` (the curated list) and ``evaluation`` (scores against a gold).
 """
 
 from __future__ import annotations

@@ -14,8 +14,25 @@ from articles.ner.forms import (
     _Cand,
     _sanitize,
     normalize_form,
+    token_keys,
 )
-from articles.ner.spans import _clean_one
+from articles.ner.institutions import (
+    PLACES_LIKE_INSTITUTIONS,
+    SEATS,
+    find_institutions,
+    seats,
+)
+from articles.ner.rules import (
+    PLACE_ACRONYMS,
+    compound_bounds,
+    is_acronym,
+    is_common_acronym,
+    is_common_word,
+    is_corporate,
+    is_disease,
+    is_event,
+)
+from articles.ner.spans import _clean_one, _is_sentence_start
 
 # Systematic label errors of the model: jihadist groups come out as LOC.
 _LABEL_FIXES = {
@@ -41,7 +58,11 @@ def _fix_label(surface: str, label: str) -> str:
     if (key := normalize_form(surface)) in _LABEL_FIXES:
         return _LABEL_FIXES[key]
     words = surface.split()
+    if surface.lower() in PLACES_LIKE_INSTITUTIONS:
+        return "LOC"
     if words[0].lower() in _INSTITUTION_HEADS:
+        return "ORG"
+    if is_corporate(words):
         return "ORG"
     # Wire bylines write surnames in capitals: "Rouba HUSSEINI", "Karam AL MASRI".
     if (
@@ -133,16 +154,12 @@ def _apply_lexicon(t: str, spans: list[_Cand], lexicon: Lexicon) -> list[_Cand]:
     index, longest = lexicon._phrases
     if not index:
         return spans
-    tokens = [
-        (key, m.start(), m.end())
-        for m in _TOKEN_RE.finditer(t)
-        for key in _TOKEN_RE.findall(normalize_form(m[0]))
-    ]
+    tokens = [(key, m.start(), m.end()) for m in _TOKEN_RE.finditer(t) for key in token_keys(m[0])]
     keys = [key for key, _, _ in tokens]
     hits: list[_Cand] = []
     i = 0
     while i < len(tokens):
-        for n in range(min(longest, len(tokens) - i), 0, -1):  # leftmost-longest
+        for n in range(min(longest.get(keys[i], 0), len(tokens) - i), 0, -1):  # leftmost-longest
             hit = index.get(tuple(keys[i : i + n]))
             s, e = tokens[i][1], tokens[i + n - 1][2]
             # All-lowercase text is the common word, not the alias ("orange" vs "Orange").
@@ -170,6 +187,87 @@ def _extends_name(t: str, outer: _Cand, inner: _Cand) -> bool:
     return any(word[0].isupper() for word in _TOKEN_RE.findall(extra))
 
 
+def _replace(spans: list[_Cand], new: _Cand) -> list[_Cand]:
+    """Put new in place of the spans it overlaps; it is the model's if one had its bounds."""
+    kept = []
+    for sp in spans:
+        if sp.start < new.end and new.start < sp.end:
+            if (sp.start, sp.end) == (new.start, new.end) and sp.origin == "model":
+                new.origin = "model"
+        else:
+            kept.append(sp)
+    return [*kept, new]
+
+
+def _apply_institutions(text: str, t: str, spans: list[_Cand]) -> list[_Cand]:
+    """Take organisations headed by an institution noun whole, with their complements."""
+    reach = 0
+    for found in find_institutions(t, sentence_start=_is_sentence_start):
+        if found.start < reach:
+            continue  # a head inside the complements of the one before ("Mission de la Ligue")
+        s, e = found.start, found.end
+        for sp in spans:
+            if sp.start < e and s < sp.end and sp.label in ("ORG", "MISC") and sp.start < s:
+                s = sp.start  # "Haut Conseil", "Al-Qaïda au Maghreb islamique"
+        spans = _replace(spans, _Cand(s, e, "ORG", text[s:e], "rule"))
+        reach = e
+    return spans
+
+
+def _apply_seats(text: str, t: str, spans: list[_Cand]) -> list[_Cand]:
+    """Label each seat of power ORG where it speaks or decides, LOC where it is a place."""
+    for s, e, label in seats(t):
+        canonical = SEATS.get(normalize_form(t[s:e]), text[s:e])
+        spans = _replace(spans, _Cand(s, e, label, canonical, "rule"))
+    return spans
+
+
+_DATELINE_END = re.compile(r"\s*(?:,\s*(?:\d|[^\W\d]+\s+\d)|\((?:AFP|Reuters|AP)\))")
+
+
+def _is_dateline(t: str, s: int, e: int) -> bool:
+    """Tell whether t[s:e] opens a dispatch's dateline ("BAGDAD, 30 juin 2016 (AFP)")."""
+    opens_line = s == 0 or t[s - 1] == "\n"
+    return opens_line and bool(_DATELINE_END.match(t, e, e + 40))
+
+
+def _relabel_acronyms(t: str, spans: list[_Cand]) -> None:
+    """Call an acronym in capitals an organisation, unless it names a place."""
+    for sp in spans:
+        surface = t[sp.start : sp.end]
+        if _is_dateline(t, sp.start, sp.end):
+            sp.label = "LOC" if sp.label == "MISC" else sp.label
+        elif sp.label in ("LOC", "MISC") and is_acronym(surface):
+            sp.label = "ORG"
+        elif surface in PLACE_ACRONYMS:
+            sp.label = "LOC"
+
+
+# Demonyms: « Libyens », « Polonaise », « Nigérian »; cities such as Tours or Orange keep
+# their name although the common word is more frequent.
+_DEMONYM = re.compile(r"(?:ais|ois|en|ain|an|in|ite|ol|and|ec|on|ique|al)(?:e|ne)?s?$")
+
+
+def _is_common_word(t: str, sp: _Cand) -> bool:
+    """A capitalised common word is no name: opening a sentence or a line (Directeur,
+    Faites), or anywhere as a place when it is a demonym (Libyens, Polonaise)."""
+    surface = t[sp.start : sp.end]
+    if sp.origin != "model" or sp.label == "ORG" or not surface.isalpha() or surface.isupper():
+        return False  # an organisation keeps its name: « Libération », Orange
+    if sp.label == "LOC":
+        return bool(_DEMONYM.search(surface)) and is_common_word(surface)
+    return _is_sentence_start(t, sp.start) and is_common_word(surface)
+
+
+def _without_overlaps(spans: list[_Cand]) -> list[_Cand]:
+    """Keep the longest of overlapping spans (widened compounds may meet)."""
+    kept: list[_Cand] = []
+    for sp in sorted(spans, key=lambda sp: (sp.start - sp.end, sp.start)):
+        if all(sp.end <= k.start or k.end <= sp.start for k in kept):
+            kept.append(sp)
+    return kept
+
+
 def _resolve_surnames(text: str, spans: list[_Cand]) -> None:
     """Give a surname-only mention the full PER name used earlier in the text."""
     registry: dict[str, set[str]] = defaultdict(set)
@@ -190,15 +288,20 @@ def _resolve_surnames(text: str, spans: list[_Cand]) -> None:
 
 
 def clean_spans(
-    text: str, raw: Iterable[tuple[int, int, str]], *, lexicon: Lexicon | None = None
+    text: str,
+    raw: Iterable[tuple[int, int, str]],
+    *,
+    lexicon: Lexicon | None = None,
+    seat_rule: bool = True,
 ) -> list[Span]:
     """Turn raw (start, end, label) model spans over text into clean Spans."""
     t = _sanitize(text)
-    spans = [
-        _Cand(a, b, _fix_label(t[a:b], lab), text[a:b], "model")
-        for s, e, label in sorted(raw)
-        for a, b, lab in _clean_one(t, s, e, label)
-    ]
+    spans = []
+    for s, e, label in sorted(raw):
+        for a, b, lab in _clean_one(t, s, e, label):
+            a, b = compound_bounds(t, a, b)  # "Sars" in "Sars-CoV-2" is the whole compound
+            spans.append(_Cand(a, b, _fix_label(t[a:b], lab), text[a:b], "model"))
+    spans = _without_overlaps(spans)
     # One sense per discourse: a form the model labels inconsistently takes its majority.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for sp in spans:
@@ -207,11 +310,25 @@ def clean_spans(
         ranked = votes[normalize_form(t[sp.start : sp.end])].most_common(2)
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
             sp.label = ranked[0][0]
+    spans = _apply_institutions(text, t, spans)
+    if seat_rule:
+        spans = _apply_seats(text, t, spans)
     _apply_acronyms(text, t, spans)
+    _relabel_acronyms(t, spans)
+    spans = [sp for sp in spans if sp.label == "PER" or not is_event(t, sp.start, sp.end)]
+    # Editors' curated aliases come last: they win over every rule above.
     if lexicon is not None:
         spans = _apply_lexicon(t, spans, lexicon)
     rejected = _BUILTIN_REJECTED | (lexicon.rejected if lexicon else frozenset())
-    spans = [sp for sp in spans if normalize_form(t[sp.start : sp.end]) not in rejected]
+    spans = [
+        sp
+        for sp in spans
+        if normalize_form(t[sp.start : sp.end]) not in rejected
+        and "\n" not in t[sp.start : sp.end]
+        and not is_disease(t[sp.start : sp.end])
+        and not is_common_acronym(t[sp.start : sp.end])
+        and not _is_common_word(t, sp)
+    ]
     _resolve_surnames(text, spans)
     result: list[Span] = []
     for sp in sorted(spans, key=lambda sp: (sp.start, -sp.end)):

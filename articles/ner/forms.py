@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Literal
 
 Label = Literal["PER", "LOC", "ORG", "MISC"]
@@ -51,14 +51,18 @@ class Lexicon:
         return cls(aliases=aliases, rejected=frozenset(normalize_form(s) for s in rejected))
 
     @cached_property
-    def _phrases(self) -> tuple[dict[tuple[str, ...], tuple[str, str]], int]:
-        """Index aliases by their token tuple; return the index and the longest length."""
+    def _phrases(self) -> tuple[dict[tuple[str, ...], tuple[str, str]], dict[str, int]]:
+        """Index aliases by their token tuple; return the index and, for each first token,
+        the longest alias it starts."""
         index = {
             tuple(_TOKEN_RE.findall(normalize_form(key))): value
             for key, value in self.aliases.items()
         }
         index.pop((), None)
-        return index, max(map(len, index), default=0)
+        longest: dict[str, int] = {}
+        for phrase in index:
+            longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+        return index, longest
 
 
 # --- normalisation ------------------------------------------------------------------
@@ -69,6 +73,12 @@ _FOLD = str.maketrans(
         "œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ı": "i", "þ": "th",
     }
 )  # fmt: skip
+
+
+@lru_cache(maxsize=100_000)
+def token_keys(word: str) -> tuple[str, ...]:
+    """Return the folded tokens of one word of text (cached: words repeat)."""
+    return tuple(_TOKEN_RE.findall(normalize_form(word)))
 
 
 def normalize_form(surface: str) -> str:

@@ -43,7 +43,7 @@ _TRAIL_DATE = re.compile(
     r"(?:\s+(?:matin|soir|midi|après-midi|dernier|prochain))?)+$"
 )
 _SPLIT_ALWAYS = re.compile(r"\s*\n\s*")  # a name never crosses a line break
-_SPLIT_COORDINATION = re.compile(r"\s*\n\s*|\s*,\s*|\s+et\s+")
+_SPLIT_COORDINATION = re.compile(r"\s*\n\s*|\s*,\s*|\s+et\s+|\s+[-–—]\s+")  # "Hushpuppi - est"
 _ONLY_TITLE = re.compile(
     rf"(?:{_ABBREVS})\.?|(?i:{_TITLE_WORDS}|(?:vice-)?pr[ée]sidente?|(?:premi(?:er|ère) )?ministre)"
 )
@@ -152,6 +152,52 @@ def _split(t: str, s: int, e: int, separator: re.Pattern[str]) -> list[tuple[int
     return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
+# "La Chine" opening a sentence is "la Chine"; these places keep their article.
+_ARTICLE_PLACE = re.compile(r"(?:La|Le|Les)\s+(?=[A-ZÀ-Ý])")
+_PLACES_WITH_ARTICLE = frozenset({
+    "la haye", "le havre", "le mans", "la paz", "le cap", "la mecque", "le caire",
+    "la havane", "la valette", "la rochelle", "le puy", "la réunion", "le creusot",
+    "la plata", "les sables-d'olonne", "le touquet", "la baule", "le lamentin",
+})  # fmt: skip
+
+
+def _sentence_article(t: str, s: int, e: int) -> int:
+    """Return the length of a capitalised article opening a sentence before a place."""
+    m = _ARTICLE_PLACE.match(t, s, e)
+    if m and _is_sentence_start(t, s) and t[s:e].lower() not in _PLACES_WITH_ARTICLE:
+        return m.end() - s
+    return 0
+
+
+# Lowercase parts a place's compound name may have (Châlons-en-Champagne, Aix-les-Bains).
+_COMPOUND_PARTICLES = frozenset({
+    "de", "du", "des", "d", "l", "en", "le", "la", "les", "lès", "lez", "sur", "sous", "aux",
+    "au", "et", "à", "y", "el", "al", "ben", "bin", "ibn", "von", "van", "der", "di", "da",
+})  # fmt: skip
+_PERSON_PARTICLES = frozenset({
+    "de", "du", "des", "d", "van", "von", "der", "den", "ben", "bin", "ibn", "el", "al", "di",
+    "da", "dos", "das", "del", "la", "le",
+})  # fmt: skip
+
+
+def _has_common_part(surface: str) -> bool:
+    """Tell whether a compound has a common word for a part ("Etat-clé", "Hushpuppi-est")."""
+    parts = re.split(r"[-‐‑]", surface)
+    return len(parts) > 1 and any(
+        p and p[0].islower() and p.lower().rstrip("'’") not in _COMPOUND_PARTICLES
+        for p in parts[1:]
+    )
+
+
+def _person_start(t: str, s: int, e: int) -> int:
+    """Skip lowercase words leading a person's span ("affaire Merah"), not particles."""
+    while (m := re.match(r"([^\W\d_][\w'’]*)\s+", t[s:e])) and m[1][0].islower():
+        if m[1].lower() in _PERSON_PARTICLES:
+            break
+        s += m.end()
+    return s
+
+
 def _clean_one(t: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """Clean one model span; it may vanish or split into several."""
     pieces = _split(t, s, e, _SPLIT_ALWAYS)
@@ -165,6 +211,12 @@ def _clean_one(t: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]
         trimmed = _trim(t, a, b, label)
         if trimmed and (cut := _common_opener(t, trimmed[0], trimmed[1], label)):
             trimmed = _trim(t, trimmed[0] + cut, trimmed[1], label)
+        if trimmed and label == "LOC" and (cut := _sentence_article(t, *trimmed[:2])):
+            trimmed = (trimmed[0] + cut, trimmed[1], trimmed[2])
+        if trimmed and label == "PER":
+            trimmed = (_person_start(t, trimmed[0], trimmed[1]), trimmed[1], trimmed[2])
+        if trimmed and label in ("PER", "LOC") and _has_common_part(t[trimmed[0] : trimmed[1]]):
+            continue
         if trimmed and _is_entity_like(t[trimmed[0] : trimmed[1]]):
             # A name right after a personal title or role is a person's.
             out.append((trimmed[0], trimmed[1], "PER" if trimmed[2] else label))

@@ -391,7 +391,7 @@ ZORGLUB = Lexicon.build(
         ("Vantarix", "PER", "Zorglub Vantarix"),
         ("Hollande", "PER", "François Hollande"),
     ],
-    rejected=["SYRIENS"],
+    rejected=["DAMAS"],
 )
 
 
@@ -445,10 +445,10 @@ def test_lexicon_accepts_plain_normalised_aliases():
 
 
 def test_rejected_form_is_dropped(nlp):
-    text = "Prouvez seulement que vous êtes des amis des Syriens."
-    assert raw_pairs(nlp, text) == [("Syriens", "LOC")]
+    text = "Prouvez seulement que vous êtes des amis de Damas."
+    assert raw_pairs(nlp, text) == [("Damas", "LOC")]
     assert extract_entities(text, lexicon=ZORGLUB) == []
-    assert pairs(extract_entities(text)) == [("Syriens", "LOC")]
+    assert pairs(extract_entities(text)) == [("Damas", "LOC")]
 
 
 # --- robustness --------------------------------------------------------------------
