@@ -24,13 +24,18 @@ class Source(models.Model):
         ),
     )
     attribution = models.CharField(
+        _("attribution"),
         max_length=300,
         blank=True,
-        help_text="Mention due à la source, affichée sur la page de chacune de ses dépêches "
-        "(par exemple « Wikinews (fr.wikinews.org), CC BY 2.5 »).",
+        help_text=_(
+            "Credit owed to the source, shown on the page of each of its dispatches "
+            "(for instance « Wikinews (fr.wikinews.org), CC BY 2.5 »)."
+        ),
     )
     attribution_url = models.URLField(
-        blank=True, help_text="Lien de la mention : la licence ou le site de la source."
+        _("attribution link"),
+        blank=True,
+        help_text=_("Link of the credit: the licence or the source's site."),
     )
 
     class Meta:

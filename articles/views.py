@@ -20,6 +20,7 @@ from articles.extensions import article_page_context, searched_words
 from articles.forms import UploadForm
 from articles.importing import count_input_files
 from articles.models import Article, Entity, ImportBatch
+from articles.reasons import translated_reason
 from articles.tasks import run_import
 
 logger = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def batch_status(request: HttpRequest, pk: int) -> JsonResponse:
                     "encoding": f.encoding,
                     "articles": f.articles_created,
                     "duplicates": f.duplicates,
-                    "reason": f.reason,
+                    "reason": translated_reason(f.reason),
                 }
                 for f in batch.files.all()
             ],

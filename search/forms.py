@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from search.query import (
     FILTER_FIELDS,
@@ -47,10 +48,12 @@ class SearchForm(forms.Form):
     )
     # The results as dispatches (default) or as their quotations (?vue=citations).
     vue = forms.ChoiceField(
-        label="Vue", choices=[("", "Dépêches"), ("citations", "Citations")], required=False
+        label=pgettext_lazy("search results", "View"),
+        choices=[("", _("Dispatches")), ("citations", _("Quotes"))],
+        required=False,
     )
     # The Citations view's speaker filter: an entity's slug.
-    auteur = forms.CharField(label="Auteur", required=False, max_length=320)
+    auteur = forms.CharField(label=_("Speaker"), required=False, max_length=320)
     # The export leaves annulled dispatches out unless ?annulees=1.
     annulees = forms.BooleanField(label=_("With the annulled dispatches"), required=False)
 

@@ -118,8 +118,8 @@ def facet_groups(hits: SearchHits, request: SearchRequest, link: Permalink) -> l
 def view_links(link: Permalink, *, citations_view: bool) -> list[tuple[str, str, bool]]:
     """(label, url, active) for the two views of the results: dispatches, quotations."""
     return [
-        ("Dépêches", link.url(replace={"vue": "", "auteur": ""}), not citations_view),
-        ("Citations", link.url(replace={"vue": "citations"}), citations_view),
+        (gettext("Dispatches"), link.url(replace={"vue": "", "auteur": ""}), not citations_view),
+        (gettext("Quotes"), link.url(replace={"vue": "citations"}), citations_view),
     ]
 
 

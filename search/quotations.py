@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from articles.models import Article, Entity, Quote
 from search import services
@@ -146,6 +147,6 @@ def search_citations(
         outcome.error = str(error)
         return outcome, None
     except (services.IndexUnavailable, services.EngineUnavailable):
-        outcome.error = "Le moteur de recherche ne répond pas : réessayez dans un moment."
+        outcome.error = gettext("The search engine does not answer: try again in a moment.")
         return outcome, None
     return outcome, citations

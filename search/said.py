@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from whoosh import query
 
 from articles.models import Entity, EntityAlias
@@ -31,12 +32,12 @@ _CLAUSE = re.compile(
     rf'(?P<clause>(?<![\w:]){PREFIX}:(?:"(?P<quoted>[^"]*)"|(?P<word>[^\s()"]+))?)|"[^"]*"',
     re.IGNORECASE,
 )
-_MISPLACED = (
-    "« said: » vaut pour toute la recherche : écrivez-le à part, hors des parenthèses et "
-    'sans OR ni NOT, par exemple said:"Vladimir Poutine" Syrie.'
+_MISPLACED = gettext_lazy(
+    "« said: » applies to the whole search: write it apart, outside brackets and "
+    'without OR or NOT, for instance said:"Vladimir Poutine" Syrie.'
 )
-_EMPTY = (
-    "« said: » attend le nom de la personne citée, collé aux deux-points, par exemple "
+_EMPTY = gettext_lazy(
+    "« said: » expects the name of the quoted person, right after the colon, for instance "
     'said:"Vladimir Poutine".'
 )
 
@@ -68,9 +69,9 @@ def split_said(text: str) -> tuple[str, list[str]]:
             continue
         name = " ".join((match.group("quoted") or match.group("word") or "").split())
         if not name:
-            raise QuerySyntaxError(_EMPTY)
+            raise QuerySyntaxError(str(_EMPTY))
         if _misplaced(text, match.start(), match.end()):
-            raise QuerySyntaxError(_MISPLACED)
+            raise QuerySyntaxError(str(_MISPLACED))
         names.append(name)
         pieces += [text[position : match.start()], " " * (match.end() - match.start())]
         position = match.end()

@@ -1,9 +1,11 @@
 """French by default, English on request: every label translated, nothing half-translated."""
 
+import datetime
 import gettext
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from django.apps import apps
@@ -15,6 +17,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 
 from articles.models import (
+    Article,
     Correction,
     EntityAlias,
     ImportBatch,
@@ -22,18 +25,31 @@ from articles.models import (
     Quote,
     RejectedForm,
 )
+from newsroom.api import tokens
+from search import indexing
+from tests.engines import engine_index
 from tests.factories import ArticleFactory, EntityFactory, MentionFactory, SourceFactory
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
 OUR_APPS = ("articles", "search")
+# Apps whose labels need French: the API's token model too (its permissions, stored in
+# English by Django, show on the user admin, so it stays out of english_labels()).
+LABELLED_APPS = (*OUR_APPS, "api")
 # Django's English admin phrases: none may show through on a French page.
 ENGLISH_ADMIN = (
     "Select ", " to change", " to view", "Save and ", "Filter", "Home", "Action:", "Go",
     "Log out", "View site", "Add ", "History", "Delete", "Search", "Show counts", "By ",
 )  # fmt: skip
-# Technical terms French keeps as they are (django-axes' log of logins says « User Agent »).
-KEPT_TERMS = ("User Agent", "HTTP Accept")
+# Technical terms French keeps as they are (django-axes' log of logins says « User Agent »),
+# and the search engine's name.
+KEPT_TERMS = ("User Agent", "HTTP Accept", "OpenSearch")
 FRENCH_LETTERS = re.compile(r"[éèêàâùûçôîœ]", re.IGNORECASE)
+# French words without an accent that an English page would only show in a left-over string.
+FRENCH_WORDS = re.compile(
+    r"\b(?:le|la|les|des|du|de|un|une|et|ou|par|pour|dans|avec|sans|sur|aucun|aucune|jamais"
+    r"|tous|toutes|voir|nom|jeton|jetons|vue|auteur|auteurs|urgence|langue|crédit)\b",
+    re.IGNORECASE,
+)
 
 
 def read_po(path: Path) -> list[dict]:
@@ -82,8 +98,8 @@ def same_in_both() -> set[str]:
     return {key for key, value in compiled().items() if key == value and key}
 
 
-def our_models() -> list[type[models.Model]]:
-    return [m for name in OUR_APPS for m in apps.get_app_config(name).get_models()]
+def our_models(names: tuple[str, ...] = OUR_APPS) -> list[type[models.Model]]:
+    return [m for name in names for m in apps.get_app_config(name).get_models()]
 
 
 def labels_of(model: type[models.Model]) -> list[tuple[str, object]]:
@@ -110,7 +126,7 @@ def test_every_model_field_and_choice_label_has_a_french_translation():
     kept = same_in_both()
     untranslated = [
         f"{model.__name__}.{where}: {in_language('en', label)!r}"
-        for model in our_models()
+        for model in our_models(LABELLED_APPS)
         for where, label in labels_of(model)
         if in_language("fr", label) == in_language("en", label)
         and in_language("en", label) not in kept
@@ -119,7 +135,7 @@ def test_every_model_field_and_choice_label_has_a_french_translation():
 
 
 def test_the_app_names_are_translated():
-    for name in OUR_APPS:
+    for name in LABELLED_APPS:
         label = apps.get_app_config(name).verbose_name
         assert in_language("fr", label) != in_language("en", label) or str(label) in same_in_both()
     assert in_language("fr", apps.get_app_config("search").verbose_name) == "Recherche"
@@ -332,3 +348,150 @@ def test_the_admin_in_english(client, superuser, archive):
     text = visible(client.get(url, headers={"accept-language": "en"}))
     assert "Select entity to change" in text
     assert "By kind" in text and "Reviewed" in text
+
+
+def untranslated_phrases(text: str) -> list[str]:
+    """The catalogue's English phrases (two words or more) a French page shows as they are."""
+    kept = same_in_both()
+    phrases = {
+        key.split("\x04")[-1] for key in compiled() if isinstance(key, str) and key not in kept
+    }
+    return [
+        phrase
+        for phrase in phrases
+        if " " in phrase.strip() and "%" not in phrase and "<" not in phrase and phrase in text
+    ]
+
+
+def french_leaks(text: str) -> list[str]:
+    return FRENCH_LETTERS.findall(text) + FRENCH_WORDS.findall(text)
+
+
+# Rows whose words (names, numbers, codes) are neither French nor English, so that any
+# French word on an English page, or English phrase on a French one, is the page's own.
+@pytest.fixture
+def neutral(db, tmp_path):
+    """A dispatch with every line of its page (credit, dateline, byline, wire codes), its
+    quotes, an import batch, all indexed (Whoosh) for the Citations view."""
+    source = SourceFactory(
+        name="Wikinews",
+        attribution="Wikinews (fr.wikinews.org), CC BY 2.5",
+        attribution_url="https://creativecommons.org/licenses/by/2.5/deed.fr",
+    )
+    batch = ImportBatch.objects.create(
+        source=source, status=ImportBatch.Status.DONE, files_total=2, files_done=2
+    )
+    body = "ANKARA - «Ankara Moscou Alep 2016», Erdogan Ankara. «Idlib Homs 2017», Ankara."
+    article = ArticleFactory(
+        source=source,
+        title="Ankara Erdogan 2016",
+        body=body,
+        title_derived=True,
+        published_on=datetime.date(2016, 8, 9),
+        dateline_place="Ankara",
+        byline="Karam AL MASRI",
+        slug="ANKARA-ERDOGAN",
+        guid="urn:newsml:afp.com:20160809:ab12",
+        item_version=2,
+        urgency=3,
+        import_batch=batch,
+    )
+    ImportFileResult.objects.create(batch=batch, name="a.txt", status="imported", encoding="utf-8")
+    ImportFileResult.objects.create(batch=batch, name="b.txt", status="rejected", reason="0x00")
+    person = EntityFactory(name="Erdogan", slug="erdogan-per")
+    EntityFactory(name="Idlib", slug="idlib-per")  # quoted nowhere
+    EntityAlias.objects.create(entity=person, key="erdogan", surface="Erdogan", kind="PER")
+    for words, speaker in (("Ankara Moscou Alep 2016", person), ("Idlib Homs 2017", None)):
+        start = body.index(words)
+        Quote.objects.create(
+            article=article,
+            start=start,
+            end=start + len(words),
+            speaker=speaker,
+            speaker_text="",
+        )
+    with engine_index("whoosh", tmp_path):
+        indexing.mark_articles(Article.objects.values_list("pk", flat=True))
+        indexing.process_queue()
+        yield {"article": article, "batch": batch, "entity": person}
+
+
+def neutral_pages(neutral) -> dict[str, str]:
+    article, batch = neutral["article"], neutral["batch"]
+    search = reverse("search:search")
+    return {
+        "account": reverse("account:account"),
+        "citations": f"{search}?q=Ankara&vue=citations",
+        "citations by one speaker": f"{search}?q=Ankara&vue=citations&auteur=erdogan-per",
+        "no quote": f"{search}?q=Ankara&vue=citations&auteur=idlib-per",
+        "results": f"{search}?q=Ankara",
+        "batch": batch.get_absolute_url(),
+        "article": f"{article.get_absolute_url()}?recherche={quote_plus('q=Ankara')}",
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["account", "citations", "citations by one speaker", "no quote", "results", "batch",
+             "article"],
+)  # fmt: skip
+def test_new_pages_have_no_english_in_french_and_no_french_in_english(
+    client, superuser, neutral, page
+):
+    client.force_login(superuser)
+    tokens.create_token(user=superuser, name="CMS", expires_days=None)
+    tokens.create_token(user=superuser, name="Jupyter", expires_days=30)
+    url = neutral_pages(neutral)[page]
+    french = visible(client.get(url))
+    assert "Déconnexion" in french
+    assert not english_leaks(french, english_labels()), french
+    assert not untranslated_phrases(french), french
+    english = visible(client.get(url, headers={"accept-language": "en"}))
+    assert "Log out" in english
+    assert not french_leaks(english), english
+
+
+def test_the_new_pages_speak_french_and_english(client, superuser, neutral):
+    client.force_login(superuser)
+    tokens.create_token(user=superuser, name="CMS", expires_days=None)
+    pages = neutral_pages(neutral)
+    expected = {
+        "account": (["Mon compte", "Jetons d'API", "jamais", "Révoquer"],
+                    ["My account", "API tokens", "never", "Revoke"]),
+        "citations": (["2 citations", "Auteurs des citations", "auteur inconnu"],
+                      ["2 quotes", "Speakers of the quotes", "unknown speaker", "Erdogan"]),
+        "citations by one speaker": (["1 citation de Erdogan", "tous les auteurs"],
+                                     ["1 quote by Erdogan", "every speaker"]),
+        "no quote": (["Aucune citation dans ces dépêches pour cet auteur."],
+                     ["No quote by this speaker in these dispatches."]),
+        "results": (["Syntaxe : troncature, proximité, orthographe approchée"],
+                    ["Syntax: truncation, proximity, approximate spelling"]),
+        "batch": (["Étiquetage :", "Rejeté"], ["Tagging:", "Rejected"]),
+        "article": (["← Résultats", "Crédit :", "Par Karam AL MASRI", "titre dérivé"],
+                    ["← Results", "Credit:", "By Karam AL MASRI", "derived title"]),
+    }  # fmt: skip
+    for page, (in_french, in_english) in expected.items():
+        french = visible(client.get(pages[page]))
+        english = visible(client.get(pages[page], headers={"accept-language": "en"}))
+        assert [words for words in in_french if words not in french] == [], (page, french)
+        assert [words for words in in_english if words not in english] == [], (page, english)
+
+
+def test_a_left_over_french_string_is_caught():
+    """The checks above see an unwrapped French word, and an English phrase left untranslated."""
+    assert french_leaks("← Résultats") and french_leaks("Expire le 2 May · jamais")
+    assert not french_leaks("← Results · never · 2 quotes by Erdogan")
+    assert untranslated_phrases("Jetons · Speakers of the quotes") == ["Speakers of the quotes"]
+
+
+def test_the_api_speaks_the_requests_language(client, journalist):
+    created = tokens.create_token(user=journalist, name="CMS")
+    url = reverse("api:article", args=[999999])
+    auth = {"authorization": f"Token {created.raw}"}
+    french = client.get(url, headers=auth).json()
+    assert french["title"] == "Ressource introuvable"
+    assert french["detail"] == "Aucune dépêche n° 999999 dans l'archive."
+    english = client.get(url, headers={**auth, "accept-language": "en"}).json()
+    assert english["title"] == "Resource not found"
+    assert english["detail"] == "No dispatch no. 999999 in the archive."
+    refused = client.get(url, headers={"authorization": "Token nope.nope"}).json()
+    assert refused["detail"] == "Jeton inconnu ou révoqué."

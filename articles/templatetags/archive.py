@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from articles import selectors
+from articles.reasons import translated_reason
 
 register = template.Library()
 
@@ -113,3 +114,9 @@ def article_quotes(article):
 def speaker_of(quote) -> str:
     """Who said it: the speaker's name, else the attribution as written."""
     return quote_speaker(quote)
+
+
+@register.filter
+def reason(text: str) -> str:
+    """A rejected file's reason in the page's language."""
+    return translated_reason(text)

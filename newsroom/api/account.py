@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsroom.api import tokens
@@ -11,16 +12,16 @@ from newsroom.api import tokens
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Nom du jeton",
+        label=gettext_lazy("Name of the token"),
         max_length=100,
-        help_text="Pour vous y retrouver : « CMS », « carnet Jupyter »…",
+        help_text=gettext_lazy("To find your way: « CMS », « Jupyter notebook »…"),
     )
     expires_days = forms.IntegerField(
-        label="Expire dans (jours)",
+        label=gettext_lazy("Expires in (days)"),
         required=False,
         min_value=1,
         max_value=tokens.MAX_EXPIRY_DAYS,
-        help_text="Laissez vide pour un jeton sans expiration.",
+        help_text=gettext_lazy("Leave empty for a token that never expires."),
     )
 
 
@@ -54,6 +55,6 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not tokens.revoke_token(user=request.user, token_id=pk):
-        raise Http404("Aucun jeton de ce numéro.")
-    messages.success(request, "Jeton révoqué : il ne fonctionne plus.")
+        raise Http404(gettext("No token of this number."))
+    messages.success(request, gettext("Token revoked: it no longer works."))
     return redirect("account:account")

@@ -1,5 +1,6 @@
 """`Authorization: Token …` for DRF, backed by the hashed tokens of `tokens`."""
 
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -17,14 +18,16 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None
         if len(words) != 2:
             raise exceptions.AuthenticationFailed(
-                "En-tête Authorization mal formé : « Token <jeton> » attendu, sans espace "
-                "dans le jeton."
+                gettext(
+                    "Malformed Authorization header: « Token <token> » expected, with no space "
+                    "in the token."
+                )
             )
         try:
             raw = words[1].decode("ascii")
             token = tokens.authenticate(raw=raw)
         except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed("Jeton inconnu ou révoqué.") from error
+            raise exceptions.AuthenticationFailed(gettext("Unknown or revoked token.")) from error
         except tokens.TokenRejected as error:
             raise exceptions.AuthenticationFailed(str(error)) from error
         return token.user, token

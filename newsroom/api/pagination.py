@@ -4,6 +4,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -19,7 +20,7 @@ class NewestFirst(CursorPagination):
     page_size = DEFAULT_SIZE
     page_size_query_param = "page_size"
     max_page_size = MAX_SIZE
-    invalid_cursor_message = "Curseur invalide : reprenez le lien « next » d'une réponse."
+    invalid_cursor_message = gettext_lazy("Invalid cursor: take the « next » link of a response.")
 
     def decode_cursor(self, request):
         # A bad cursor is a bad parameter (400), as on the search endpoint.
@@ -48,7 +49,9 @@ def read_window(params) -> Window:
         if raw_size.isdecimal() and 1 <= int(raw_size) <= MAX_SIZE:
             size = int(raw_size)
         else:
-            errors["page_size"] = [f"Un nombre entier de 1 à {MAX_SIZE} est attendu."]
+            errors["page_size"] = [
+                gettext("A whole number from 1 to %(max)d is expected.") % {"max": MAX_SIZE}
+            ]
     offset = 0
     raw_cursor = params.get("cursor", "")
     if raw_cursor:
@@ -59,11 +62,11 @@ def read_window(params) -> Window:
                 raise ValueError(text)
             offset = int(value)
         except (ValueError, binascii.Error, UnicodeDecodeError):
-            errors["cursor"] = ["Curseur invalide : reprenez le lien « next » d'une réponse."]
+            errors["cursor"] = [str(NewestFirst.invalid_cursor_message)]
     if not errors and offset + size > RESULT_WINDOW:
         errors["cursor"] = [
-            f"Au-delà des {RESULT_WINDOW:,} premiers résultats".replace(",", " ")
-            + " : affinez la recherche, ou exportez-la en CSV."
+            gettext("Beyond the first %(window)s results: narrow the search, or export it as CSV.")
+            % {"window": f"{RESULT_WINDOW:,}".replace(",", " ")}
         ]
     if errors:
         raise ValidationError(errors)

@@ -1,5 +1,6 @@
 """Who may use the API: the roles that may read the archive's pages."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 READ_PERMISSION = "articles.view_article"
@@ -8,9 +9,9 @@ READ_PERMISSION = "articles.view_article"
 class HasArchiveRole(BasePermission):
     """A signed-in user in a role that reads the archive (journalist, editor, archivist)."""
 
-    message = (
-        "Votre compte n'a aucun rôle qui ouvre l'archive (journaliste, éditeur ou "
-        "archiviste) : demandez-en un à un administrateur."
+    message = gettext_lazy(
+        "Your account has no role that opens the archive (journalist, editor or "
+        "archivist): ask an administrator for one."
     )
 
     def has_permission(self, request, view) -> bool:

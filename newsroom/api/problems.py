@@ -6,6 +6,7 @@ import math
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,39 +17,55 @@ MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPES = {
     400: (
         "requete-invalide",
-        "Requête invalide",
-        "Un paramètre ou le corps de la requête ne va pas.",
+        gettext_lazy("Invalid request"),
+        gettext_lazy("A parameter or the request's body is wrong."),
     ),
     401: (
         "authentification-requise",
-        "Authentification requise",
-        "Aucun jeton valide ni session : envoyez « Authorization: Token <jeton> ».",
+        gettext_lazy("Authentication required"),
+        gettext_lazy("No valid token nor session: send « Authorization: Token <token> »."),
     ),
-    403: ("acces-refuse", "Accès refusé", "Votre rôle ne permet pas cette opération."),
-    404: ("introuvable", "Ressource introuvable", "Rien n'existe à cette adresse pour vous."),
+    403: (
+        "acces-refuse",
+        gettext_lazy("Access denied"),
+        gettext_lazy("Your role does not allow this operation."),
+    ),
+    404: (
+        "introuvable",
+        gettext_lazy("Resource not found"),
+        gettext_lazy("Nothing exists at this address for you."),
+    ),
     405: (
         "methode-non-autorisee",
-        "Méthode non autorisée",
-        "Cette adresse n'accepte pas cette méthode HTTP ; l'en-tête Allow dit lesquelles.",
+        gettext_lazy("Method not allowed"),
+        gettext_lazy("This address does not accept this HTTP method; the Allow header says which."),
     ),
-    406: ("format-non-disponible", "Format non disponible", "Cette API ne répond qu'en JSON."),
+    406: (
+        "format-non-disponible",
+        gettext_lazy("Format not available"),
+        gettext_lazy("This API only answers in JSON."),
+    ),
     415: (
         "type-de-contenu-refuse",
-        "Type de contenu non pris en charge",
-        "Le corps des requêtes doit être du JSON (application/json).",
+        gettext_lazy("Unsupported content type"),
+        gettext_lazy("The requests' body must be JSON (application/json)."),
     ),
     429: (
         "trop-de-requetes",
-        "Trop de requêtes",
-        "Le quota de requêtes de ce jeton est atteint ; l'en-tête Retry-After dit quand reprendre.",
+        gettext_lazy("Too many requests"),
+        gettext_lazy(
+            "This token's request quota is reached; the Retry-After header says when to resume."
+        ),
     ),
     503: (
         "service-indisponible",
-        "Service indisponible",
-        "Le moteur de recherche ne répond pas ou son index se reconstruit : réessayez bientôt.",
+        gettext_lazy("Service unavailable"),
+        gettext_lazy(
+            "The search engine does not answer or its index is being rebuilt: try again soon."
+        ),
     ),
 }
-VALIDATION_DETAIL = "Certains paramètres ne sont pas valides : voir « errors »."
+VALIDATION_DETAIL = gettext_lazy("Some parameters are not valid: see « errors ».")
 
 
 def type_url(request: HttpRequest, status: int) -> str:
@@ -58,12 +75,12 @@ def type_url(request: HttpRequest, status: int) -> str:
 
 def problem(request: HttpRequest, status: int, detail: str, **extra) -> dict:
     """Return the problem details of one error at this request."""
-    title = PROBLEM_TYPES.get(status, (None, "Erreur", None))[1]
+    title = PROBLEM_TYPES.get(status, (None, gettext_lazy("Error"), None))[1]
     return {
         "type": type_url(request, status),
-        "title": title,
+        "title": str(title),
         "status": status,
-        "detail": detail,
+        "detail": str(detail),
         "instance": request.get_full_path(),
         **extra,
     }
@@ -76,28 +93,31 @@ def retry_after(exc: exceptions.Throttled) -> int:
 
 def _detail(exc: exceptions.APIException, request) -> str:
     if isinstance(exc, exceptions.NotAuthenticated):
-        return (
-            "Authentification requise : envoyez l'en-tête « Authorization: Token <jeton> » "
-            "(jetons créés sur « Mon compte ») ou connectez-vous."
+        return gettext(
+            "Authentication required: send the header « Authorization: Token <token> » "
+            "(tokens created on « My account ») or sign in."
         )
     if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF"):
-        return (
-            "Vérification CSRF échouée : une requête de session qui modifie des données doit "
-            "porter l'en-tête X-CSRFToken (ou utilisez un jeton)."
+        return gettext(
+            "CSRF check failed: a session request that changes data must carry the "
+            "X-CSRFToken header (or use a token)."
         )
     if isinstance(exc, exceptions.MethodNotAllowed):
-        return f"La méthode {request.method} n'est pas acceptée à cette adresse."
+        return gettext("The %(method)s method is not accepted at this address.") % {
+            "method": request.method
+        }
     if isinstance(exc, exceptions.Throttled):
-        return f"Trop de requêtes pour ce jeton : réessayez dans {retry_after(exc)} s."
+        return gettext("Too many requests for this token: try again in %(seconds)d s.") % {
+            "seconds": retry_after(exc)
+        }
     if isinstance(exc, exceptions.ParseError):
-        return "Le corps de la requête n'est pas du JSON valide."
+        return gettext("The request's body is not valid JSON.")
     if isinstance(exc, exceptions.UnsupportedMediaType):
-        return (
-            f"Type de contenu « {request.content_type} » non pris en charge : envoyez du JSON "
-            "(application/json)."
-        )
+        return gettext("Content type « %(type)s » not supported: send JSON (application/json).") % {
+            "type": request.content_type
+        }
     if isinstance(exc, exceptions.NotAcceptable):
-        return "Cette API ne répond qu'en JSON (Accept: application/json)."
+        return gettext("This API only answers in JSON (Accept: application/json).")
     if str(exc.detail) == str(exc.default_detail):
         return PROBLEM_TYPES.get(exc.status_code, (None, None, str(exc.detail)))[2]
     return str(exc.detail)
@@ -139,9 +159,9 @@ def problem_type(request: HttpRequest, slug: str) -> HttpResponse:
     """Describe one problem type, at the address its `type` gives."""
     for status, (known, title, meaning) in PROBLEM_TYPES.items():
         if known == slug:
-            body = {"type": request.build_absolute_uri(), "title": title, "status": status}
-            body["description"] = meaning
+            body = {"type": request.build_absolute_uri(), "title": str(title), "status": status}
+            body["description"] = str(meaning)
             return HttpResponse(
                 json.dumps(body, ensure_ascii=False), content_type="application/json"
             )
-    return problem_response(request, 404, "Ce type de problème n'existe pas.")
+    return problem_response(request, 404, gettext("This problem type does not exist."))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from newsroom.api.models import ApiToken
 
@@ -34,7 +35,9 @@ def digest_of(raw: str) -> str:
 def create_token(*, user, name: str, expires_days: int | None = None) -> NewToken:
     """Create a token for a user; return it with its raw text, which is never stored."""
     if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRY_DAYS:
-        raise ValueError(f"La durée doit être comprise entre 1 et {MAX_EXPIRY_DAYS} jours.")
+        raise ValueError(
+            gettext("The duration must be between 1 and %(max)d days.") % {"max": MAX_EXPIRY_DAYS}
+        )
     prefix = secrets.token_hex(PREFIX_BYTES)
     raw = f"{prefix}.{secrets.token_urlsafe(SECRET_BYTES)}"
     expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
@@ -59,12 +62,15 @@ def authenticate(*, raw: str) -> ApiToken:
     prefix, dot, _ = raw.partition(".")
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first() if dot else None
     if token is None or not hmac.compare_digest(token.digest, digest_of(raw)):
-        raise TokenRejected("Jeton inconnu ou révoqué.")
+        raise TokenRejected(gettext("Unknown or revoked token."))
     if token.expired:
-        when = date_format(timezone.localtime(token.expires_at), "j F Y à H:i")
-        raise TokenRejected(f"Ce jeton a expiré le {when} : créez-en un autre sur « Mon compte ».")
+        when = date_format(timezone.localtime(token.expires_at), gettext("j F Y \\a\\t H:i"))
+        raise TokenRejected(
+            gettext("This token expired on %(when)s: create another on « My account ».")
+            % {"when": when}
+        )
     if not token.user.is_active:
-        raise TokenRejected("Le compte de ce jeton est désactivé.")
+        raise TokenRejected(gettext("This token's account is disabled."))
     now = timezone.now()
     touch_after = timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS)
     if token.last_used_at is None or now - token.last_used_at >= touch_after:

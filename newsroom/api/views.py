@@ -4,6 +4,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
@@ -41,7 +42,7 @@ def problems(*statuses: int) -> dict:
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
-    default_detail = "Service momentanément indisponible."
+    default_detail = gettext_lazy("Service unavailable for the moment.")
 
 
 def _form_errors(form) -> dict[str, list[str]]:
@@ -99,7 +100,7 @@ class SearchView(APIView):
             raise exceptions.ValidationError({"q": [outcome.error]})
         if outcome.unavailable:
             raise ServiceUnavailable(
-                "L'index de recherche est en cours de reconstruction : réessayez dans un moment."
+                gettext("The search index is being rebuilt: try again in a moment.")
             )
         hits = outcome.hits
         collapsed = search_request.collapse and hits.stories is not None
@@ -140,7 +141,9 @@ class ArticleView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         article = Article.objects.select_related("source").filter(pk=pk).first()
         if article is None:
-            raise exceptions.NotFound(f"Aucune dépêche n° {pk} dans l'archive.")
+            raise exceptions.NotFound(
+                gettext("No dispatch no. %(number)s in the archive.") % {"number": pk}
+            )
         article.version_label = selectors.version_label(article)
         article.api_mentions = selectors.article_mentions(article)
         article.api_quotes = selectors.article_quotes(article)
@@ -161,7 +164,9 @@ class EntityView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         entity = Entity.objects.filter(slug=slug).first()
         if entity is None:
-            raise exceptions.NotFound(f"Aucune entité « {slug} » dans l'archive.")
+            raise exceptions.NotFound(
+                gettext("No entity « %(slug)s » in the archive.") % {"slug": slug}
+            )
         entity.search_param = urlencode({services.ENTITY_FILTERS[entity.kind]: entity.name})
         entity.mention_count = entity.mentions.filter(rejected=False).count()
         entity.api_aliases = entity.aliases.exclude(surface=entity.name).order_by("surface")
@@ -186,7 +191,7 @@ class OwnSavedSearches:
                 serializer.save(**extra)
         except IntegrityError as error:
             raise exceptions.ValidationError(
-                {"name": ["Vous avez déjà une recherche de ce nom."]}
+                {"name": [gettext("You already have a search of this name.")]}
             ) from error
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from haystack import connections
 from haystack.backends.elasticsearch7_backend import (
     Elasticsearch7SearchBackend,
@@ -71,7 +72,7 @@ SCAN_PAGE = 2000
 
 
 _EXPANSION_FAILURES = ("too_many_clauses", "maxClauseCount", "too many terms")
-_SOMETHING = "Un mot tronqué ou approché"
+_SOMETHING = gettext_lazy("A truncated or approximate word")
 
 
 def expansion_refused(info) -> str:

@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext, gettext_lazy
+
 from search.analysis import fold
 
 MIN_PREFIX = 2
@@ -14,7 +16,7 @@ MAX_DISTANCE = 50
 MAX_FUZZINESS = 2
 MAX_PATTERN_CHARS = 40
 MAX_STARS = 3
-HELP = "(voir « Syntaxe »)"
+HELP = gettext_lazy("(see « Syntax »)")
 _QUOTED = re.compile(r'"[^"]*"(~\S*)?')
 PATTERN = re.compile(r'(?:(?<=[\s(:])|^)(?P<text>[^\s()":~]*[*?][^\s()":~]*)(?=[\s()~]|$)')
 FUZZY = re.compile(r'(?:(?<=[\s(:])|^)(?P<text>[^\s()":~]+)~(?P<distance>[^\s()]*)(?=[\s()]|$)')
@@ -29,8 +31,11 @@ class QuerySyntaxError(ValueError):
 def parse_distance(raw: str, example: str) -> int:
     if not raw.isdigit() or int(raw) > MAX_DISTANCE:
         raise QuerySyntaxError(
-            f"Une distance de proximité est un nombre de 0 à {MAX_DISTANCE} mots, "
-            f"par exemple {example} {HELP}."
+            gettext(
+                "A proximity distance is a number from 0 to %(max)d words, "
+                "for instance %(example)s %(help)s."
+            )
+            % {"max": MAX_DISTANCE, "example": example, "help": HELP}
         )
     return int(raw)
 
@@ -40,27 +45,39 @@ def folded_pattern(typed: str) -> str:
     text = ELISION.sub("", typed)
     if not all(PATTERN_CHARS.fullmatch(c) for c in text):
         raise QuerySyntaxError(
-            f"« {typed} » : une troncature porte sur un seul mot, fait de lettres et de "
-            f"chiffres (ni tiret, ni apostrophe au milieu) {HELP}."
+            gettext(
+                "« %(typed)s »: a truncation applies to one word, made of letters and "
+                "digits (no hyphen, no apostrophe inside) %(help)s."
+            )
+            % {"typed": typed, "help": HELP}
         )
     pattern = re.sub(r"\*+", "*", fold(text))
     fixed = re.split(r"[*?]", pattern, maxsplit=1)[0]
     if not fixed:
         raise QuerySyntaxError(
-            f"« {typed} » : une troncature ne commence pas par * ou ? ; écrivez le début du "
-            f"mot, par exemple médec* {HELP}."
+            gettext(
+                "« %(typed)s »: a truncation does not start with * or ?; write the start of "
+                "the word, for instance médec* %(help)s."
+            )
+            % {"typed": typed, "help": HELP}
         )
     # Without *, a pattern stands for words of its own length: m?decin is narrow enough.
     letters = len(pattern) - pattern.count("?") if "*" not in pattern else len(fixed)
     if letters < MIN_PREFIX:
         raise QuerySyntaxError(
-            f"« {typed} » est trop large : écrivez au moins {MIN_PREFIX} lettres avant * "
-            f"ou ?, par exemple médec* {HELP}."
+            gettext(
+                "« %(typed)s » is too wide: write at least %(min)d letters before * "
+                "or ?, for instance médec* %(help)s."
+            )
+            % {"typed": typed, "min": MIN_PREFIX, "help": HELP}
         )
     if len(pattern) > MAX_PATTERN_CHARS or pattern.count("*") > MAX_STARS:
         raise QuerySyntaxError(
-            f"« {typed[:50]} » est trop long : {MAX_PATTERN_CHARS} caractères et "
-            f"{MAX_STARS} étoiles au plus par mot tronqué {HELP}."
+            gettext(
+                "« %(typed)s » is too long: %(chars)d characters and "
+                "%(stars)d stars at most per truncated word %(help)s."
+            )
+            % {"typed": typed[:50], "chars": MAX_PATTERN_CHARS, "stars": MAX_STARS, "help": HELP}
         )
     return pattern
 
@@ -76,8 +93,11 @@ def fuzziness(raw: str, word: str) -> int:
         return 1
     if raw not in {str(n) for n in range(1, MAX_FUZZINESS + 1)}:
         raise QuerySyntaxError(
-            f"« {word}~{raw[:10]} » : une recherche approchée s'écrit mot~, mot~1 ou mot~2 "
-            f"(1 ou 2 lettres d'écart) {HELP}."
+            gettext(
+                "« %(word)s~%(raw)s »: an approximate search is written word~, word~1 or "
+                "word~2 (1 or 2 letters apart) %(help)s."
+            )
+            % {"word": word, "raw": raw[:10], "help": HELP}
         )
     return int(raw)
 
@@ -97,19 +117,26 @@ def check_operators(text: str) -> None:
         word = match.group("text")
         if any(c in word for c in "*?"):
             raise QuerySyntaxError(
-                f"« {word}~ » : un mot tronqué ne peut pas être approché {HELP}."
+                gettext("« %(word)s~ »: a truncated word cannot be approximate %(help)s.")
+                % {"word": word, "help": HELP}
             )
         fuzziness(match.group("distance"), word)
         count += 1
     if "~" in FUZZY.sub(" ", outside):
         raise QuerySyntaxError(
-            f"Un ~ se colle à la fin d'un mot (Poutin~) ou d'une expression entre guillemets "
-            f'("frappes russes"~5) {HELP}.'
+            gettext(
+                "A ~ sticks to the end of a word (Poutin~) or of a phrase in quote marks "
+                '("frappes russes"~5) %(help)s.'
+            )
+            % {"help": HELP}
         )
     if count > MAX_PATTERNS:
         raise QuerySyntaxError(
-            f"Votre recherche contient {count} mots tronqués ou approchés : "
-            f"{MAX_PATTERNS} au plus {HELP}."
+            gettext(
+                "Your search holds %(count)d truncated or approximate words: "
+                "%(max)d at most %(help)s."
+            )
+            % {"count": count, "max": MAX_PATTERNS, "help": HELP}
         )
     words = outside.split()
     for position, word in enumerate(words):
@@ -119,13 +146,22 @@ def check_operators(text: str) -> None:
         before = words[position - 1] if position else ""
         after = words[position + 1] if position + 1 < len(words) else ""
         if not before or not after or {before, after} & {"AND", "OR", "NOT"}:
-            raise QuerySyntaxError(f"« {word} » relie deux mots : frappes NEAR/5 russes {HELP}.")
+            raise QuerySyntaxError(
+                gettext("« %(word)s » joins two words: frappes NEAR/5 russes %(help)s.")
+                % {"word": word, "help": HELP}
+            )
 
 
 def too_many_terms(what: str, limit: int) -> str:
     """The message for a pattern or approximate word that matches too many stems."""
-    where = " dans NEAR" if limit == MAX_NEAR_EXPANSIONS else ""
-    return (
-        f"{what} correspond{where} à plus de {limit} mots de l'archive : précisez-le "
-        f"(plus de lettres avant *) {HELP}."
-    )
+    if limit == MAX_NEAR_EXPANSIONS:
+        message = gettext(
+            "%(what)s matches, in NEAR, more than %(limit)d words of the archive: narrow it "
+            "(more letters before *) %(help)s."
+        )
+    else:
+        message = gettext(
+            "%(what)s matches more than %(limit)d words of the archive: narrow it "
+            "(more letters before *) %(help)s."
+        )
+    return message % {"what": what, "limit": limit, "help": HELP}

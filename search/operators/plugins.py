@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext
 from whoosh import fields, query
 from whoosh.qparser import syntax
 from whoosh.qparser.plugins import OperatorsPlugin, PhrasePlugin, TaggingPlugin
@@ -25,8 +26,11 @@ from search.operators.nodes import Fuzzy, Near, Pattern
 def _text_field(parser, fieldname: str, typed: str) -> str:
     if not isinstance(parser.schema[fieldname], fields.TEXT):
         raise QuerySyntaxError(
-            f"« {typed} » : troncature et recherche approchée portent sur le texte et le "
-            f"titre, pas sur les noms (person:, place:…) {HELP}."
+            gettext(
+                "« %(typed)s »: truncation and approximate search apply to the text and the "
+                "title, not to the names (person:, place:…) %(help)s."
+            )
+            % {"typed": typed, "help": HELP}
         )
     return fieldname
 
@@ -61,8 +65,11 @@ class FuzzyPlugin(TaggingPlugin):
             analysed = analyse_word(ELISION.sub("", self.text))
             if analysed is None or not re.fullmatch(r"[^\W_]+", analysed[0]):
                 raise QuerySyntaxError(
-                    f"« {self.text}~ » : une recherche approchée porte sur un seul mot "
-                    f"significatif, par exemple Poutin~ {HELP}."
+                    gettext(
+                        "« %(word)s~ »: an approximate search applies to one meaningful "
+                        "word, for instance Poutin~ %(help)s."
+                    )
+                    % {"word": self.text, "help": HELP}
                 )
             node = Fuzzy(fieldname, analysed[1], self.distance)
             return syntax.attach(node, self)
@@ -99,11 +106,17 @@ class NearGroup(syntax.GroupNode):
             )
             if names or not isinstance(sub, query.Term | Pattern | Fuzzy | Near):
                 raise QuerySyntaxError(
-                    f"NEAR/{self.distance} relie deux mots (ou mots tronqués), pas des "
-                    f"expressions, des groupes ou des noms {HELP}."
+                    gettext(
+                        "NEAR/%(distance)d joins two words (or truncated words), not "
+                        "phrases, groups or names %(help)s."
+                    )
+                    % {"distance": self.distance, "help": HELP}
                 )
         if len({sub.field() if not isinstance(sub, Near) else None for sub in subs} - {None}) > 1:
-            raise QuerySyntaxError(f"NEAR/{self.distance} relie deux mots d'un même champ {HELP}.")
+            raise QuerySyntaxError(
+                gettext("NEAR/%(distance)d joins two words of one field %(help)s.")
+                % {"distance": self.distance, "help": HELP}
+            )
         if len(subs) < 2:
             return subs[0] if subs else None
         return syntax.attach(Near(subs, slop=self.distance + 1), self)
