@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import curation
 from articles.curation import CurationError
+from articles.curation.organisations import already_exists
 from articles.models import (
     Correction,
     Entity,
@@ -150,15 +151,16 @@ class EntityForm(forms.ModelForm):
         if entity.pk is None:
             owners = EntityAlias.objects.filter(kind=kind).select_related("entity")
             if kind and owners.filter(key=normalize_form(name)).exists():
-                self.add_error(
-                    "name", f"« {name} » existe déjà : ajoutez-lui un nom depuis sa page."
-                )
+                self.add_error("name", already_exists(name))
             for alias in (data.get("new_alias") or "").split(";"):
                 if kind and (owner := owners.filter(key=normalize_form(alias)).first()):
                     self.add_error(
                         "new_alias",
-                        f"« {alias.strip()} » désigne déjà « {owner.entity} » : "
-                        "ajoutez vos noms à cette entité, ou fusionnez.",
+                        gettext(
+                            "« %(alias)s » already names « %(owner)s »: add your names to "
+                            "that entity, or merge."
+                        )
+                        % {"alias": alias.strip(), "owner": owner.entity},
                     )
             return data
         if "name" in self.changed_data:

@@ -9,12 +9,18 @@ stays with it (reported, for an editor to merge), an entity that exists keeps it
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from articles import tagging
 from articles.curation.affected import articles_with_forms
 from articles.curation.records import CurationError, User, _clean, _correct, correcting
 from articles.models import Article, Correction, Entity, EntityAlias, RejectedForm
 from articles.ner import normalize_form
 from articles.ner.organisations import FIXTURE, CuratedName, read_curated
+
+
+def already_exists(name: str) -> str:
+    return gettext("« %(name)s » exists already: add a name to it from its page.") % {"name": name}
 
 
 @dataclass
@@ -98,14 +104,14 @@ def add_organisation(*, name: str, kind: str, aliases: list[str], user: User) ->
         report = OrganisationsReport()
         entry = CuratedName(kind=kind, name=name, forms=tuple(dict.fromkeys(forms)))
         if EntityAlias.objects.filter(kind=kind, key=key).exists():
-            raise CurationError(f"« {name} » existe déjà : ajoutez-lui un nom depuis sa page.")
+            raise CurationError(already_exists(name))
         keys = _seed(entry, report)
         if report.conflicts:  # the transaction rolls back: nothing was added
             raise CurationError(" ; ".join(report.conflicts))
         entity = EntityAlias.objects.get(kind=kind, key=key).entity
         return _correct(
             Correction.Action.ADD_ALIAS, user, entity,
-            f"« {name} » ajoutée par la rédaction",
+            gettext("« %(name)s » added by the desk") % {"name": name},
             retag=articles_with_forms(keys).values_list("pk", flat=True),
             after={"surface": name, "kind": kind, "aliases": forms[1:]},
         )  # fmt: skip

@@ -36,7 +36,7 @@ def test_archivist_uploads_a_zip_and_sees_the_report(page, e2e_worker, reference
     rejected = table.locator("tr.rejected")
     expect(rejected).to_have_count(1)
     expect(rejected).to_contain_text("image.txt")
-    expect(rejected).to_contain_text("binary")
+    expect(rejected).to_contain_text("fichier binaire")  # the reason, in the page's French
     expect(page.locator("#batch-articles")).to_have_text("3")
     assert Article.objects.count() == 3
     # Then the page follows the worker's tagging, without a reload.

@@ -16,7 +16,11 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def phone_390(browser, live_server) -> Page:
     context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+        base_url=live_server.url,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        locale="fr-FR",
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
