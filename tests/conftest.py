@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 from articles.roles import ARCHIVIST, EDITOR, JOURNALIST, sync_groups
 from tests.factories import UserFactory
@@ -35,6 +36,14 @@ def _no_index_wake_left():
     from search.indexing import clear_wake
 
     clear_wake()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the archive's language: a request in English (LocaleMiddleware)
+    leaves English active in the thread for whatever code runs next."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
