@@ -327,6 +327,11 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
             }
         except NotFoundError as error:
             raise IndexUnavailable(self.index_name) from error
+        except TransportError as error:
+            # Just created by another process, its shards not started yet: not there yet.
+            if error.status_code == 503:
+                raise IndexUnavailable(self.index_name) from error
+            raise
 
     # The search page ---------------------------------------------------------------------
 

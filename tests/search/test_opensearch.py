@@ -369,3 +369,26 @@ def test_facets_count_whole_names_and_filters_fold_them(live, db):
     assert hits.ids == [article.pk]
     assert hits.facets["people"] == [("Bachar al-Assad", 1)]
     assert hits.facets["source"] == [("Agence France-Presse", 1)]
+
+
+def test_an_index_whose_shards_have_not_started_is_unavailable_not_an_error(db):
+    """Another process just created it: readers (check_index, the drift) wait, as for none."""
+    from search.query import IndexUnavailable
+
+    with opensearch_index(opensearch_url()) as backend:
+        backend.conn.indices.create(
+            index=f"{backend.index_name}-1",
+            body={
+                "settings": {
+                    "number_of_replicas": 0,
+                    "index.routing.allocation.require._name": "no-such-node",
+                },
+                "aliases": {backend.index_name: {}},
+            },
+            params={"wait_for_active_shards": "0"},
+        )
+        with pytest.raises(IndexUnavailable):
+            backend.indexed_versions()
+        source = Source.objects.create(name="AFP")
+        article = make_article(source=source, title="Séisme", body="Un séisme au Japon.")
+        assert indexing.find_drift().missing == [article.pk]
