@@ -2,6 +2,7 @@
 
 import os
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,18 @@ def _default_language():
     leaves English active in the thread for whatever code runs next."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+def use_shared_cache(settings, prefix: str) -> None:
+    """Point the cache at the tests' Redis, as the web processes share it, under a prefix
+    of this test's own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"{prefix}-{uuid.uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture

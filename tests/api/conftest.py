@@ -1,12 +1,10 @@
 """API fixtures: the shared cache on the tests' Redis, users per role with tokens."""
 
-import uuid
-
 import pytest
 from rest_framework.test import APIClient
 
 from newsroom.api import tokens
-from tests.conftest import TEST_REDIS_URL, user_in
+from tests.conftest import use_shared_cache, user_in
 from tests.engines import whoosh_index
 from tests.search.conftest import corpus, engine, fresh_index, search_db
 
@@ -17,14 +15,7 @@ ROLES = ["journalist", "editor", "archivist"]
 
 @pytest.fixture(autouse=True)
 def _shared_cache(settings):
-    """The Redis cache the web processes share, under a prefix of this test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": f"test-api-{uuid.uuid4().hex}",
-        }
-    }
+    use_shared_cache(settings, "test-api")
 
 
 @pytest.fixture(autouse=True)

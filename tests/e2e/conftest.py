@@ -57,30 +57,25 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def open_tab(browser, live_server, **options):
+    """A tab of a new browser context on the live server, in French; closed after."""
+    # Chromium asks for its own locale (en-US) by default; the archive's users read French.
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser, live_server) -> Page:
-    # Chromium asks for its own locale (en-US) by default; the archive's users read French.
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="fr-FR"
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    yield from open_tab(browser, live_server, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def phone(browser, live_server) -> Page:
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        locale="fr-FR",
+    yield from open_tab(
+        browser, live_server, viewport={"width": 375, "height": 740}, is_mobile=True
     )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def make_user(role: str | None, *, staff: bool = False):

@@ -1,12 +1,11 @@
 """A journalist makes an API token on « Mon compte », reads the API's docs, revokes it."""
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import TEST_REDIS_URL
+from tests.conftest import use_shared_cache
 from tests.e2e.conftest import csp_violations, log_in, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -14,13 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(autouse=True)
 def _shared_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": TEST_REDIS_URL,
-            "KEY_PREFIX": f"test-e2e-{uuid.uuid4().hex}",
-        }
-    }
+    use_shared_cache(settings, "test-e2e")
 
 
 def test_token_made_on_the_account_page_opens_the_api_until_revoked(page, transactional_db):

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from tests.e2e.conftest import log_in, make_user
+from tests.e2e.conftest import log_in, make_user, open_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -15,17 +15,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def phone_390(browser, live_server) -> Page:
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
+    yield from open_tab(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 def missing_files(page: Page) -> list[str]:
