@@ -57,6 +57,7 @@ def mark_deleted(article_ids: Iterable[int]) -> None:
 
 
 WAKE_KEY = "newsroom:index-wake"
+NOW, LATER = b"now", b"later"  # the kind of wake on its way: at once, or a put-off commit
 WAKE_TTL_SECONDS = 60  # a wake lost with a killed worker blocks others this long at most
 _BROKERS: dict[str, redis.Redis] = {}
 
@@ -81,8 +82,13 @@ def send_index_task(countdown: float | None = None) -> bool:
 
     ttl = int(countdown or 0) + WAKE_TTL_SECONDS
     try:
-        if not _broker().set(WAKE_KEY, 1, nx=True, ex=ttl):
-            return True  # the pending wake will find these marks
+        broker = _broker()
+        if not broker.set(WAKE_KEY, LATER if countdown else NOW, nx=True, ex=ttl):
+            if countdown or broker.get(WAKE_KEY) != LATER or tagging_pending():
+                return True  # the pending wake will find these marks
+            # The indexer put off a small commit for marks to come, and none will: the
+            # last tagging batch is in, so index it now rather than after the delay.
+            broker.set(WAKE_KEY, NOW, ex=WAKE_TTL_SECONDS)
         process_index_queue.apply_async(
             countdown=countdown,
             retry=True,
@@ -136,6 +142,11 @@ def process_batch(rows: list[tuple[int, object]]) -> tuple[int, int]:
     return len(articles), len(removed)
 
 
+def tagging_pending() -> bool:
+    """Whether articles still wait for their tagging, whose marks will come soon."""
+    return Article.objects.filter(tagging_status=Article.Tagging.PENDING).exists()
+
+
 def due_marks(untagged_delay: float = 0) -> QuerySet:
     """The marks to index now: all of them, except, with a delay, those of articles
     imported less than `untagged_delay` seconds ago and still waiting for tagging."""
@@ -164,7 +175,8 @@ def process_queue(
     sweep picks it up once it is due.
 
     With `commit_delay`, a batch smaller than `batch_size` waits until its oldest mark
-    is that old: marks arriving meanwhile join it. Every Whoosh commit writes a segment
+    is that old, while articles still wait for their tagging: marks arriving meanwhile
+    join it. With nothing left to tag, no mark is coming and the batch goes at once. Every Whoosh commit writes a segment
     and, every tenth, merges them, so one commit per tagging batch cost the index worker
     several times the indexing itself. `report.wait` says when to come back.
     """
@@ -179,7 +191,7 @@ def process_queue(
         if not rows:
             return report
         age = (timezone.now() - rows[0][1]).total_seconds()
-        if len(rows) < batch_size and age < commit_delay:
+        if len(rows) < batch_size and age < commit_delay and tagging_pending():
             report.wait = commit_delay - age
             return report
         indexed, removed = process_batch(rows)

@@ -372,12 +372,17 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
             }
         return body, terms
 
-    def _search(self, body: dict) -> dict:
-        params = {}
+    @staticmethod
+    def search_params(body: dict) -> dict:
+        """The URL parameters a search with this body is sent with."""
         if body.get("sort", [None])[0] == "_score":
             # Score with the whole index's term statistics, not each shard's: on a small or
             # freshly split archive, per-shard IDF reorders the results from shard to shard.
-            params["search_type"] = "dfs_query_then_fetch"
+            return {"search_type": "dfs_query_then_fetch"}
+        return {}
+
+    def _search(self, body: dict) -> dict:
+        params = self.search_params(body)
         try:
             response = self.conn.search(index=self.index_name, body=body, params=params)
         except NotFoundError as error:

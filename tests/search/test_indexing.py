@@ -168,6 +168,28 @@ def test_a_small_batch_waits_for_more_marks_and_a_full_one_goes_at_once(
     assert hits().total == 5
 
 
+def test_a_small_batch_goes_at_once_when_nothing_waits_for_tagging(articles, fresh_whoosh_index):
+    Article.objects.update(tagging_status=Article.Tagging.DONE)
+    indexing.mark_articles([articles[0].pk])
+    report = indexing.process_queue(commit_delay=60)
+    assert (report.indexed, report.batches, report.wait) == (1, 1, 0)
+    assert hits().total == 1
+
+
+def test_the_last_marks_hurry_a_put_off_commit(db, monkeypatch):
+    source = SourceFactory()
+    waiting = make_article(source=source, title="En attente", body="Texte en attente.")
+    sent = []
+    monkeypatch.setattr(process_index_queue, "apply_async", lambda **options: sent.append(options))
+    process_index_queue()  # clears any wake left by an earlier test
+    assert indexing.send_index_task(countdown=10)  # the indexer puts off a small commit
+    assert indexing.send_index_task() and len(sent) == 1, "tagging goes on: the wake waits"
+    Article.objects.filter(pk=waiting.pk).update(tagging_status=Article.Tagging.DONE)
+    assert indexing.send_index_task()
+    assert [options["countdown"] for options in sent] == [10, None], "nothing left to tag"
+    assert indexing.send_index_task() and len(sent) == 2, "the hurried wake is on its way"
+
+
 def test_the_worker_comes_back_when_the_small_batch_is_due(
     articles, fresh_index, settings, monkeypatch
 ):
