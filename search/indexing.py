@@ -176,9 +176,10 @@ def process_queue(
 
     With `commit_delay`, a batch smaller than `batch_size` waits until its oldest mark
     is that old, while articles still wait for their tagging: marks arriving meanwhile
-    join it. With nothing left to tag, no mark is coming and the batch goes at once. Every Whoosh commit writes a segment
-    and, every tenth, merges them, so one commit per tagging batch cost the index worker
-    several times the indexing itself. `report.wait` says when to come back.
+    join it. With nothing left to tag, no mark is coming and the batch goes at once.
+    Every Whoosh commit writes a segment and, every tenth, merges them, so one commit per
+    tagging batch cost the index worker several times the indexing itself. `report.wait`
+    says when to come back.
     """
     report = QueueReport()
     deadline = time.monotonic() + time_budget
