@@ -85,9 +85,12 @@ class Query:
 
     def page_request(self):
         """The engine request the search page builds for this query, through its form."""
+        from django.http import QueryDict
+        from django.utils.http import urlencode
+
         from search.forms import SearchForm
 
-        form = SearchForm(self.params())
+        form = SearchForm(QueryDict(urlencode(self.params())))
         if not form.is_valid():
             raise ValueError(f"the search form refuses {self.params()}: {form.errors}")
         return form.search_request(page=1, per_page=PAGE_SIZE)

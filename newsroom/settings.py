@@ -69,8 +69,11 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "newsroom.auth.OneQueryModelBackend",
 ]
+# Sessions are read from the shared cache (Redis) and kept in PostgreSQL too: a page
+# costs no session query, and a flushed cache logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
