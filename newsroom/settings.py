@@ -71,9 +71,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "newsroom.auth.OneQueryModelBackend",
 ]
-# Sessions are read from the shared cache (Redis) and kept in PostgreSQL too: a page
-# costs no session query, and a flushed cache logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in PostgreSQL alone: a Redis outage must not log anyone out or fail pages.
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"

@@ -173,9 +173,9 @@ def test_a_result_page_costs_a_fixed_number_of_queries(
     reader, search_db, django_assert_max_num_queries
 ):
     page(reader, q="Afrique")  # warm the searcher
-    # The user, its permissions (one query), the versions of the page's stories, the page's
-    # articles, their entity chips; the session comes from the cache.
-    with django_assert_max_num_queries(5):
+    # Session, user, its permissions (one query), the versions of the page's stories, the
+    # page's articles, their entity chips.
+    with django_assert_max_num_queries(6):
         html = page(reader, q="Afrique OR Syrie")
     assert html.count('class="result"') == 20
 
