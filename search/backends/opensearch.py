@@ -441,20 +441,53 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
             body["search_after"] = hits[-1]["sort"]
 
     def suggest(self, text: str) -> str:
+        """The query with misspelt words replaced by close indexed words, if that finds
+        something; else ''."""
+        field = f"text.{FOLDED_SUBFIELD}"
         body = {
             "size": 0,
             "suggest": {
                 "text": text,
-                "words": {"term": {"field": f"text.{FOLDED_SUBFIELD}", "suggest_mode": "missing"}},
+                "words": {"term": {"field": field, "suggest_mode": "missing"}},
             },
         }
+        entries = [
+            e for e in self._search(body).get("suggest", {}).get("words", []) if e["options"]
+        ]
+        if not entries:
+            return ""
+        # "missing" is decided shard by shard: a word indexed on one shard only still gets
+        # the other shard's options. Keep every word the whole index holds.
+        indexed = self._search(
+            {
+                "size": 0,
+                "track_total_hits": False,
+                "aggs": {
+                    "indexed": {
+                        "filters": {
+                            "filters": {
+                                str(n): {"term": {field: e["text"]}} for n, e in enumerate(entries)
+                            }
+                        }
+                    }
+                },
+            }
+        )["aggregations"]["indexed"]["buckets"]
         corrected, changed = text, False
-        for entry in self._search(body).get("suggest", {}).get("words", []):
-            if entry["options"]:
-                original = text[entry["offset"] : entry["offset"] + entry["length"]]
-                corrected = corrected.replace(original, entry["options"][0]["text"], 1)
-                changed = True
-        return corrected if changed else ""
+        for n, entry in enumerate(entries):
+            if indexed[str(n)]["doc_count"]:
+                continue
+            original = text[entry["offset"] : entry["offset"] + entry["length"]]
+            corrected = corrected.replace(original, entry["options"][0]["text"], 1)
+            changed = True
+        if not changed:
+            return ""
+        check = SearchRequest(q=corrected, limit=0, with_facets=False)
+        try:
+            found = read_response(self._search(self.search_body(check)[0]), frozenset()).total
+        except QuerySyntaxError:
+            return ""
+        return corrected if found else ""
 
 
 _ID_FIELDS = {"id": ID, "django_ct": "django_ct", "django_id": DJANGO_ID}
