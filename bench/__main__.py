@@ -43,11 +43,23 @@ def parse_args(argv=None) -> Options | None:
         "--engine", choices=("whoosh", "opensearch"), default="whoosh", help="the search engine"
     )
     parser.add_argument(
+        "--keep-archive",
+        action="store_true",
+        help="reuse the archive a run of this size left complete (same corpus and schema)"
+        " instead of loading it again; not with the ingest or stories phases",
+    )
+    parser.add_argument(
         "--report-only", action="store_true", help="only rebuild docs/benchmarks.md and the plot"
     )
     args = parser.parse_args(argv)
     if args.report_only:
         return None
+    if args.keep_archive and {"ingest", "stories"} & set(args.only):
+        parser.error(
+            "--keep-archive measures on an archive loaded before: choose phases without"
+            " ingest and stories (they load and group the archive themselves), e.g."
+            " --only index,search,concurrency"
+        )
     return Options(
         size=args.size,
         phases=args.only,
@@ -58,6 +70,7 @@ def parse_args(argv=None) -> Options | None:
         concurrency_seconds=args.concurrency_seconds,
         label=args.label,
         engine=args.engine,
+        keep_archive=args.keep_archive,
     )
 
 

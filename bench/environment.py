@@ -97,6 +97,53 @@ def recreate_database(services: BenchServices) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+ARCHIVE_MARK = "bench_kept_archive"
+
+
+def archive_fingerprint(size: int, seed: int, corpus_format: int) -> dict:
+    """What a loaded archive depends on: the corpus and the schema it was loaded under."""
+    from django.db.migrations.loader import MigrationLoader
+
+    leaves = MigrationLoader(None, ignore_no_migrations=True).graph.leaf_nodes()
+    return {
+        "size": size,
+        "seed": seed,
+        "corpus_format": corpus_format,
+        "migrations": sorted(f"{app}.{name}" for app, name in leaves),
+    }
+
+
+def kept_archive(services: BenchServices, fingerprint: dict) -> dict | None:
+    """The load figures of an archive a previous run left complete for this fingerprint,
+    or None (no such database, no mark, or a mark for another corpus or schema)."""
+    try:
+        with psycopg.connect(services.database_url, connect_timeout=5) as conn:
+            row = conn.execute(
+                f"SELECT fingerprint, loaded FROM {ARCHIVE_MARK} WHERE id = 1"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    if row is None or row[0] != fingerprint:
+        return None
+    return row[1]
+
+
+def mark_archive(services: BenchServices, fingerprint: dict, loaded: dict) -> None:
+    """Record that the archive is complete, for a later `--keep-archive` run."""
+    from psycopg.types.json import Jsonb
+
+    with psycopg.connect(services.database_url) as conn:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {ARCHIVE_MARK}"
+            " (id int PRIMARY KEY, fingerprint jsonb NOT NULL, loaded jsonb NOT NULL)"
+        )
+        conn.execute(
+            f"INSERT INTO {ARCHIVE_MARK} VALUES (1, %s, %s) ON CONFLICT (id) DO UPDATE"
+            " SET fingerprint = EXCLUDED.fingerprint, loaded = EXCLUDED.loaded",
+            (Jsonb(fingerprint), Jsonb(loaded)),
+        )
+
+
 def machine() -> dict:
     """Describe the machine the numbers come from."""
     model = ""

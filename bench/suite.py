@@ -51,6 +51,7 @@ class Options:
     concurrency_seconds: float = 60.0
     label: str = ""
     engine: str = "whoosh"
+    keep_archive: bool = False  # reuse the archive a previous run of this size loaded
 
     @property
     def sample(self) -> int:
@@ -87,8 +88,15 @@ def run(options: Options) -> dict:
         corpus = build_corpus(size=options.size, out_dir=folder, seed=options.seed)
         files = corpus_files(folder)
     with record.phase("database", f"database {services.database_name}"):
-        environment.recreate_database(services)
         django.setup()
+        fingerprint = environment.archive_fingerprint(options.size, options.seed, corpus.format)
+        kept = environment.kept_archive(services, fingerprint) if options.keep_archive else None
+        if kept is None:
+            if options.keep_archive:
+                log.info("no complete archive of this corpus and schema to keep: loading it")
+            environment.recreate_database(services)
+        else:
+            log.info("keeping the archive loaded at %s", kept.get("loaded_at", "?"))
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=0)
@@ -124,7 +132,20 @@ def run(options: Options) -> dict:
     if "ingest" in phases:
         sample_files = _ingest(options, files, record, sampler)
     if NEEDS_ARCHIVE & phases:
-        _archive_and_index(options, files[len(sample_files) :], record, phases)
+        # Only an archive of the corpus alone, not grouped into stories, is kept for later.
+        keepable = not sample_files and "stories" not in phases
+
+        def mark(loaded: dict) -> None:
+            environment.mark_archive(services, fingerprint, loaded)
+
+        _archive_and_index(
+            options,
+            files[len(sample_files) :],
+            record,
+            phases,
+            kept=kept,
+            mark=mark if keepable else None,
+        )
     if "watch" in phases:
         from bench import watch
 
@@ -178,22 +199,32 @@ def _ingest(options: Options, files: list[Path], record: Record, sampler) -> lis
     return ingest.sample_paths(files, options.sample)
 
 
-def _archive_and_index(options: Options, rest: list[Path], record: Record, phases) -> None:
-    """Fill the archive to its size, group its stories, then rebuild and update the index."""
+def _archive_and_index(
+    options: Options, rest: list[Path], record: Record, phases, *, kept: dict | None, mark
+) -> None:
+    """Fill the archive to its size (or keep the one loaded before, see --keep-archive),
+    group its stories, then rebuild and update the index."""
     from bench import archive, index
     from bench.report import row
     from bench.workers import flush_broker
 
-    with record.phase("load", "archive at scale: import, seed tagging, synthetic mentions"):
-        ids, seconds = archive.import_paths(rest)
-        flush_broker()  # nobody tags these for real: the queued tasks are dropped
-        record.figures["load"] = {
-            "imported": len(ids),
-            "import_s": round(seconds, 2),
-            "import_articles_per_s": round(len(ids) / seconds, 1) if seconds else None,
-            "seed_tagged_in_process": archive.ensure_tagged_seed(),
-            "synthetic": archive.synthesize_mentions(seed=options.seed),
-        }
+    if kept is not None:
+        record.figures["load"] = {**kept, "kept": True}
+        ids = []
+    else:
+        with record.phase("load", "archive at scale: import, seed tagging, synthetic mentions"):
+            ids, seconds = archive.import_paths(rest)
+            flush_broker()  # nobody tags these for real: the queued tasks are dropped
+            record.figures["load"] = {
+                "imported": len(ids),
+                "import_s": round(seconds, 2),
+                "import_articles_per_s": round(len(ids) / seconds, 1) if seconds else None,
+                "seed_tagged_in_process": archive.ensure_tagged_seed(),
+                "synthetic": archive.synthesize_mentions(seed=options.seed),
+                "loaded_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            }
+        if mark is not None:
+            mark(record.figures["load"])
     if ids:
         record.rows.append(
             row(
