@@ -104,6 +104,11 @@ node_pid() {
         printf '%s\n' "$pid"
 }
 
+# The heap a running node was started with (its -Xmx).
+node_heap() {
+    tr '\0' '\n' <"/proc/$1/cmdline" | sed -n 's/^-Xmx//p'
+}
+
 # The cluster this checkout runs now: its size is in var/opensearch/nodes.
 running_size() {
     read_port_file "$OS_DIR/nodes"
@@ -191,9 +196,19 @@ wait_until_green() {
 }
 
 start() {
-    local nodes=$1 size number
+    local nodes=$1 size number pid heap
     size=$(running_size)
     if [[ -n $size && $size != "$nodes" ]]; then stop_cluster "$size"; fi
+    # A node keeps the heap it started with: one asked for another heap is restarted.
+    for ((number = 1; number <= nodes; number++)); do
+        pid=$(node_pid "$nodes" "$number") || continue
+        heap=$(node_heap "$pid")
+        if [[ $heap != "$OS_HEAP" ]]; then
+            echo "opensearch: restarting the cluster: a heap of $OS_HEAP a node asked, node-$number has $heap" >&2
+            stop_cluster "$nodes"
+            break
+        fi
+    done
     need_tools
     assemble_home
     for ((number = 1; number <= nodes; number++)); do
@@ -231,7 +246,7 @@ status() {
     for ((number = 1; number <= nodes; number++)); do
         port=$(<"$(node_dir "$nodes" "$number")/http_port")
         if pid=$(node_pid "$nodes" "$number"); then
-            echo "node-$number: running (pid $pid, http 127.0.0.1:$port)"
+            echo "node-$number: running (pid $pid, http 127.0.0.1:$port, heap $(node_heap "$pid"))"
         else
             echo "node-$number: stopped"
         fi
