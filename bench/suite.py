@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import django
@@ -134,17 +135,13 @@ def run(options: Options) -> dict:
     if NEEDS_ARCHIVE & phases:
         # Only an archive of the corpus alone, not grouped into stories, is kept for later.
         keepable = not sample_files and "stories" not in phases
-
-        def mark(loaded: dict) -> None:
-            environment.mark_archive(services, fingerprint, loaded)
-
         _archive_and_index(
             options,
             files[len(sample_files) :],
             record,
             phases,
             kept=kept,
-            mark=mark if keepable else None,
+            mark=partial(environment.mark_archive, services, fingerprint) if keepable else None,
         )
     if "watch" in phases:
         from bench import watch

@@ -266,27 +266,23 @@ class FrenchOpenSearchBackend(Elasticsearch7SearchBackend):
         fresh = f"{self.index_name}-{timezone.now():%Y%m%d%H%M%S%f}"
         self._create_index(fresh, refresh_interval="-1")
         indexed = 0
-        # One batch is sent while the next is read and prepared: the cluster indexes while
-        # this process works, instead of each waiting for the other.
-        sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-bulk")
-        sending = None
         try:
-            for batch in batches:
-                actions = list(self._actions(index, batch))
-                if sending is not None:
-                    indexed += sending.result()
-                sending = sender.submit(self._bulk, fresh, actions)
-            if sending is not None:
-                indexed += sending.result()
+            # One batch is sent while the next is read and prepared: the cluster indexes
+            # while this process works, instead of each waiting for the other.
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-bulk") as sender:
+                sending = None
+                for batch in batches:
+                    actions = list(self._actions(index, batch))
+                    indexed += sending.result() if sending else 0
+                    sending = sender.submit(self._bulk, fresh, actions)
+                indexed += sending.result() if sending else 0
             self.conn.indices.put_settings(index=fresh, body={"index": {"refresh_interval": "1s"}})
             self.conn.indices.refresh(index=fresh)
             # The server waits up to its default 30 s: the primaries are usually there at once.
             self.conn.cluster.health(index=fresh, wait_for_status="yellow", request_timeout=60)
         except BaseException:
-            sender.shutdown(wait=True, cancel_futures=True)
             self._delete_quietly(fresh)
             raise
-        sender.shutdown()
         self.swap_alias(fresh)
         return indexed
 

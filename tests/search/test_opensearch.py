@@ -392,3 +392,27 @@ def test_an_index_whose_shards_have_not_started_is_unavailable_not_an_error(db):
         source = Source.objects.create(name="AFP")
         article = make_article(source=source, title="Séisme", body="Un séisme au Japon.")
         assert indexing.find_drift().missing == [article.pk]
+
+
+def test_a_word_on_one_shard_only_is_not_corrected_from_the_other(live):
+    """The term suggester decides "missing" shard by shard: « alep » on shard 0 alone must
+    not become the « alex » of shard 1."""
+    source = Source.objects.create(name="AFP")
+    aleppo = make_article(source=source, title="Frappes sur Alep", body="Des frappes sur Alep.")
+    alex = make_article(source=source, title="Alex", body="Alex a gagné la course.")
+    index = connections["default"].get_unified_index().get_index(Article)
+    (name,) = live.serving_indices()
+    by_shard = {}
+    for routing in map(str, range(50)):
+        shard = live.conn.search_shards(index=name, routing=routing)["shards"][0][0]["shard"]
+        by_shard.setdefault(shard, routing)
+    assert set(by_shard) == {0, 1}
+    for article, shard in ((aleppo, 0), (alex, 1)):
+        (action,) = live._actions(index, [article])
+        live.conn.index(
+            index=name, id=action["_id"], body=action["_source"], routing=by_shard[shard]
+        )
+    live.conn.indices.refresh(index=name)
+
+    assert live.suggest("alep") == ""
+    assert live.suggest("frapes alep") == "frappes alep"
