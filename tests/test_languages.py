@@ -208,9 +208,13 @@ def english_labels() -> set[str]:
     return words
 
 
+MASKED = re.compile(r"\S*\*{3,}\S*")  # a password's salt and hash, shown masked: "Go/x3z*****"
+
+
 def english_leaks(text: str, words: set[str]) -> list[str]:
     for term in KEPT_TERMS:
         text = text.replace(term, "")
+    text = MASKED.sub(" ", text)
     leaks = [phrase for phrase in ENGLISH_ADMIN if phrase in text]
     for word in words:
         shown = capfirst(word)
